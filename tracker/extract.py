@@ -1,0 +1,224 @@
+"""Text → quantity mentions with offsets. Pure functions: no I/O, no labels.
+
+Each mention carries the surface exactly as ``text[start:end]``, its value as written, its
+normalised value and unit, and the name of the rule that found it.
+
+>>> [(m.surface, m.value_norm, m.unit_norm, m.quantity, m.qualifier) for m in find_mentions("启动旧住房成套改造8.07万平方米，首批扶持7个项目近6000万元")]
+[('8.07万平方米', 80700.0, '平方米', 'area', 'exact'), ('7个', 7.0, '个', 'count', 'exact'), ('6000万元', 60000000.0, '元', 'money', 'approx')]
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+
+import regex
+
+from . import lexicon as L
+from . import patterns as P
+from .model import Mention
+from .numerals import fraction_percent, number_value
+
+_LEADING = sorted(L.LEADING_QUALIFIERS, key=len, reverse=True)
+_TRAILING = sorted(L.TRAILING_QUALIFIERS, key=len, reverse=True)
+_CLASSIFIERS = frozenset(L.CLASSIFIERS)
+_CHINESE_CHARS = frozenset(P.CHINESE_NUMERAL_CHARS)
+_BARE_TENS = frozenset("十百千万亿拾佰仟")
+
+
+class Spans:
+    """Sorted, non-overlapping spans with a fast 'does this range fall inside one' test."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and self.spans[i][1] >= end
+
+
+def exclusion_spans(text: str, start: int = 0, end: int | None = None) -> Spans:
+    """Quoted names and idioms in text[start:end]: figures inside them are not quantities."""
+    end = len(text) if end is None else end
+    found = [m.span() for m in P.QUOTED.finditer(text, start, end)]
+    found += [m.span() for m in P.IDIOM.finditer(text, start, end)]
+    return Spans(found)
+
+
+def leading_qualifier(text: str, start: int) -> str | None:
+    """The qualifier word standing just before ``start`` (`近`, `超过`), if any."""
+    for word in _LEADING:
+        if text.startswith(word, start - len(word)) and start - len(word) >= 0:
+            return word
+    return None
+
+
+def trailing_qualifier(text: str, end: int) -> str | None:
+    for word in _TRAILING:
+        if text.startswith(word, end):
+            return word
+    return None
+
+
+def _unit_parts(unit: str) -> tuple[str, float, str]:
+    """(unit_norm, factor, quantity) of a unit or classifier as matched."""
+    if unit in L.UNITS:
+        return L.UNITS[unit]
+    return unit, 1.0, "count"
+
+
+def _multiplier(m: str | None) -> float:
+    return L.MULTIPLIERS[m] if m else 1.0
+
+
+def _is_date_or_name(text: str, m: regex.Match, unit: str, n1: str) -> bool:
+    """Units that are also calendar words or parts of names: 年 needs a duration cue."""
+    start, end = m.start(), m.end()
+    after = text[end:end + 6]
+    if after.startswith(L.NAME_AFTER_UNIT) or text[end - len(unit):end + 4].startswith(L.NAME_AFTER_UNIT):
+        return True
+    if unit == "年":
+        value = number_value(n1)
+        if value is None or value >= 100:
+            return True
+        before = text[max(0, start - 6):start]
+        if not (before.endswith(L.DURATION_YEAR_BEFORE) or after.startswith(L.DURATION_YEAR_AFTER)):
+            return True
+    if unit == "周" and after.startswith("年"):
+        return True
+    return False
+
+
+def _skip(text: str, m: regex.Match, excluded: Spans) -> bool:
+    """General reasons a match is not a quantity (ordinals, names, idioms, articles, counters)."""
+    start, end = m.start(), m.end()
+    if excluded.covers(start, end):
+        return True
+    before = text[max(0, start - 4):start]
+    if before.endswith("第"):
+        return True                                            # 第五届
+    if text.startswith(("+", "＋"), end) or text.startswith(("+", "＋"), m.start("unit") if m["unit"] else end):
+        return True                                            # 2+1 formulas
+    stripped = before.rstrip(" :：\t")
+    if stripped.endswith(L.COUNTER_CUES):
+        return True                                            # 点击:94次
+    n1 = m["n1"]
+    if n1 and n1[0] in _CHINESE_CHARS:
+        unit = m["unit"]
+        if n1 == "一" and unit in L.ARTICLE_CLASSIFIERS and not m["sep"]:
+            return True                                        # 一批, 一块: an article
+        if unit in L.STAGE_CLASSIFIERS:
+            return True                                        # 二期工程
+        if n1[0] in _BARE_TENS and before.endswith(L.INDEFINITE_BEFORE):
+            return True                                        # 数十个, 上百家
+        if text.startswith(L.INDEFINITE_AFTER, m.end("n1")):
+            return True                                        # 十几个
+        if start > 0 and text[start - 1] in _CHINESE_CHARS and number_value(text[start - 1] + n1) is None:
+            return True                                        # part of a longer numeral word
+    return False
+
+
+def _qualifier(text: str, m: regex.Match, quantity: str) -> str:
+    if m["sep"] or (m["n2"] if "n2" in m.groupdict() else None):
+        return "range"
+    if m["inner"]:
+        return L.INNER_QUALIFIERS[m["inner"]]
+    trail = trailing_qualifier(text, m.end())
+    if trail and not (trail == "内" and quantity != "duration") and not (trail == "上下" and text.startswith("游", m.end() + 2)):
+        return L.TRAILING_QUALIFIERS[trail]
+    lead = leading_qualifier(text, m.start())
+    if lead:
+        return L.LEADING_QUALIFIERS[lead]
+    return "exact"
+
+
+def _quantity_mention(text: str, m: regex.Match) -> Mention | None:
+    unit = m["unit"]
+    n1, n2 = m["n1"], m["n2"]
+    if _is_date_or_name(text, m, unit, n1):
+        return None
+    v1 = number_value(n1)
+    if v1 is None:
+        return None
+    unit_norm, factor, quantity = _unit_parts(unit)
+    mult1, mult2 = _multiplier(m["m1"]), _multiplier(m["m2"])
+    value_norm_max = None
+    if n2:
+        v2 = number_value(n2)
+        if v2 is None:
+            return None
+        if m["u1"] and m["u1"] != unit:
+            return None
+        if not m["m1"] and m["m2"] and n1[0].isdigit():
+            mult1 = mult2                                     # 3至5万平方米: 万 applies to both
+        value_norm_max = v2 * mult2 * factor
+        if value_norm_max < v1 * mult1 * factor:
+            return None                                       # 10-24: not a range
+    if m["per"]:
+        unit_norm = f"{unit_norm}/{m['per']}"
+    written_unit = (m["m1"] or "") + unit if not n2 else (m["m2"] or m["m1"] or "") + unit
+    if n1[0].isdigit() or n1[0] in "０１２３４５６７８９":
+        value = v1 if not (n2 and not m["m1"] and m["m2"]) else v1
+    else:
+        value = v1
+    if m["per"]:
+        written_unit += "/" + m["per"]
+    return Mention(
+        start=m.start(), end=m.end(), surface=m.group(), value=value, unit=written_unit,
+        value_norm=v1 * mult1 * factor, unit_norm=unit_norm, quantity=quantity,
+        value_norm_max=value_norm_max, rule="range" if n2 else "number+unit",
+    )
+
+
+def _special_mention(text: str, m: regex.Match) -> Mention | None:
+    if m["frac"]:
+        pct = fraction_percent(m["den"], m["numer"])
+        if pct is None:
+            return None
+        return Mention(m.start(), m.end(), m.group(), pct, "%", pct, "%", "rate", rule="fraction")
+    if m["cheng"]:
+        tenths = number_value(m["cheng_n"])
+        if tenths is None or tenths > 10:
+            return None
+        pct = tenths * 10 + (number_value(m["cheng_d"]) or 0 if m["cheng_d"] else 0)
+        return Mention(m.start(), m.end(), m.group(), pct, "%", pct, "%", "rate", rule="tenths")
+    if m["fan"]:
+        times = 2 ** int(number_value(m["fan_n"]) or 1) if m["fan_n"] else 2
+        return Mention(m.start(), m.end(), m.group(), times, "倍", times, "倍", "multiple", rule="doubling")
+    if m["slash"]:
+        n, d = int(m["sl_n"]), int(m["sl_d"])
+        if d == 0 or n > d or text[max(0, m.start() - 5):m.start()].rstrip().endswith(("年", "/", "-")):
+            return None
+        pct = round(n / d * 100, 3)
+        return Mention(m.start(), m.end(), m.group(), pct, "%", pct, "%", "rate", rule="slash-fraction")
+    return None
+
+
+def find_mentions(text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[Mention]:
+    """Every quantity mention in ``text`` (or in the given body spans of it), in order."""
+    spans = [(0, len(text))] if spans is None else spans
+    out: list[Mention] = []
+    for s, e in spans:
+        excluded = exclusion_spans(text, s, e)
+        for m in P.QUANTITY.finditer(text, s, e):
+            if m["qty"]:
+                if _skip(text, m, excluded):
+                    continue
+                mention = _quantity_mention(text, m)
+            else:
+                if excluded.covers(m.start(), m.end()):
+                    continue
+                mention = _special_mention(text, m)
+            if mention is None:
+                continue
+            mention.qualifier = _qualifier(text, m, mention.quantity) if m["qty"] else _special_qualifier(text, m)
+            out.append(mention)
+    return out
+
+
+def _special_qualifier(text: str, m: regex.Match) -> str:
+    trail = trailing_qualifier(text, m.end())
+    if trail and trail not in ("内", "余", "多"):
+        return L.TRAILING_QUALIFIERS[trail]
+    lead = leading_qualifier(text, m.start())
+    return L.LEADING_QUALIFIERS[lead] if lead else "exact"

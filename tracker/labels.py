@@ -1,0 +1,255 @@
+"""Mentions → labelled rows: place, theme, kind, year, metric, direction and the sentence.
+
+Pure functions of the document text and its mentions. Every label is read from the
+mention's own clause and sentence first, then from the document (its subject place, its
+publication year, its dominant tense).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from . import lexicon as L
+from . import patterns as P
+from .document import Document
+from .gazetteer import Place, place_by_name, themes
+from .model import Mention, Row
+
+_SENTENCE_ENDS = frozenset(L.SENTENCE_ENDS)
+_CLAUSE_ENDS = frozenset(L.CLAUSE_ENDS) | _SENTENCE_ENDS
+_TARGET = P.cue_pattern(L.TARGET_CUES)
+_ACHIEVED = P.cue_pattern(L.ACHIEVED_CUES)
+_CONTEXT = P.cue_pattern(L.CONTEXT_CUES)
+_CHANGE = P.cue_pattern(L.CHANGE_CUES)
+_PLAN = P.cue_pattern(L.PLAN_SENTENCE_CUES)
+_DOC_TARGET = P.cue_pattern(L.DOC_TARGET_CUES)
+_DOC_ACHIEVED = P.cue_pattern(L.DOC_ACHIEVED_CUES)
+_UP = P.cue_pattern(L.UP_WORDS)
+_DOWN = P.cue_pattern(L.DOWN_WORDS)
+_CITY = P.cue_pattern(L.CITY_WIDE)
+_LEAD_NOISE = sorted(L.METRIC_LEADING_NOISE, key=len, reverse=True)
+_TRAIL_NOISE = sorted(L.METRIC_TRAILING_NOISE, key=len, reverse=True)
+_THEME_ORDER = ("public_services", "governance", "environment", "infrastructure", "urban_renewal", "economy", "innovation")
+
+
+@dataclass(slots=True)
+class DocContext:
+    """What the whole document says: its subject place, year and dominant tense."""
+
+    district: str
+    subdistrict: str
+    year: int | None
+    default_kind: str
+
+
+def sentence_bounds(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+    """The sentence around text[start:end], kept inside [lo, hi)."""
+    hi = len(text) if hi is None else hi
+    a = start
+    while a > lo and text[a - 1] not in _SENTENCE_ENDS and start - a < 400:
+        a -= 1
+    b = end
+    while b < hi and text[b] not in _SENTENCE_ENDS and b - end < 400:
+        b += 1
+    if b < hi and text[b] not in "\r\n":
+        b += 1
+    return a, b
+
+
+def clause_bounds(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    a = start
+    while a > lo and text[a - 1] not in _CLAUSE_ENDS:
+        a -= 1
+    b = end
+    while b < hi and text[b] not in _CLAUSE_ENDS:
+        b += 1
+    return a, b
+
+
+# --- places ---------------------------------------------------------------------------------
+
+def place_mentions(text: str) -> list[tuple[int, Place, bool]]:
+    """(position, place, is_full_name) of every place named in ``text``."""
+    table = place_by_name()
+    return [(m.start(), table[m.group()], m.lastgroup == "full") for m in P.place_pattern().finditer(text)]
+
+
+def document_context(doc: Document, mentions: list[Mention]) -> DocContext:
+    body = "\n".join(doc.text[s:e] for s, e in doc.body)
+    title = doc.title or ""
+    votes: Counter[str] = Counter()
+    towns: Counter[str] = Counter()
+    for _, place, _full in place_mentions(title):
+        votes[place.district] += 5
+    title_places = place_mentions(title)
+    for _, place, full in place_mentions(body):
+        votes[place.district] += 1
+        if place.level != "district" and full:
+            towns[place.name] += 1
+    district = votes.most_common(1)[0][0] if votes else ""
+    subdistrict = ""
+    for _, place, full in title_places:
+        if place.level != "district" and place.district == district:
+            subdistrict = place.name
+            break
+    if not subdistrict and towns:
+        name, count = towns.most_common(1)[0]
+        if count >= 3 and place_by_name()[name].district == district and count >= 2 * sum(towns.values()) / 3:
+            subdistrict = name
+    target = len(_DOC_TARGET.findall(body))
+    achieved = len(_DOC_ACHIEVED.findall(body))
+    return DocContext(district, subdistrict, document_year(doc), "achieved" if achieved > target else "target")
+
+
+def document_year(doc: Document) -> int | None:
+    """Publication year; else a year in the title or first lines; else the latest year named."""
+    if doc.published:
+        return int(doc.published[:4])
+    head = doc.title + "\n" + "\n".join(doc.text[s:e] for s, e in doc.body[:1])[:300]
+    m = P.YEAR_BARE.search(head)
+    if m:
+        return int(m["y"])
+    years = [int(m["y"]) for m in P.YEAR_WORD.finditer(doc.text)]
+    return max(years) if years else None
+
+
+def sentence_place(sentence: str, offset: int, ctx: DocContext) -> tuple[str, str]:
+    """District and subdistrict of a figure at ``offset`` in its sentence."""
+    found = [(pos, place, full) for pos, place, full in place_mentions(sentence)]
+    districts = {p.district for _, p, _ in found if p.level == "district"}
+    district, subdistrict = ctx.district, ctx.subdistrict
+    before = [(pos, p, full) for pos, p, full in found if pos < offset]
+    named_towns = [(pos, p) for pos, p, full in before if full and p.level != "district"]
+    if named_towns:
+        _, town = named_towns[-1]
+        return town.district, town.name
+    if len(districts) == 1:
+        (only,) = districts
+        if only != district:
+            return only, ""
+    elif len(districts) > 1:
+        nearest = [p for _, p, _ in before if p.level == "district"]
+        if nearest and nearest[-1].district != district:
+            return nearest[-1].district, ""
+    return district, subdistrict
+
+
+# --- theme, kind, year, metric, direction -----------------------------------------------
+
+def theme_of(metric: str, clause: str, sentence: str) -> str:
+    keyword_theme = {k: t.key for t in themes() for k in t.keywords}
+    score: Counter[str] = Counter()
+    for weight, text in ((3, metric), (2, clause), (1, sentence)):
+        for m in P.theme_pattern().finditer(text):
+            score[keyword_theme[m.group()]] += weight * len(m.group())
+    if not score:
+        return "economy"
+    best = max(score.values())
+    return next(t for t in _THEME_ORDER if score.get(t) == best)
+
+
+def kind_of(prefix: str, suffix: str, sentence: str, default: str) -> str:
+    """Nearest cue before the figure in its sentence, else the first after it, else the document's."""
+    cues = []
+    for kind, pattern in (("target", _TARGET), ("achieved", _ACHIEVED), ("context", _CONTEXT), ("change", _CHANGE)):
+        cues += [(m.end(), kind) for m in pattern.finditer(prefix)]
+    if cues:
+        kind = max(cues)[1]
+    else:
+        after = []
+        for kind, pattern in (("achieved", _ACHIEVED), ("context", _CONTEXT)):
+            m = pattern.search(suffix)
+            if m:
+                after.append((m.start(), kind))
+        kind = min(after)[1] if after else default
+    if kind == "change":
+        kind = "target" if _PLAN.search(sentence) else "achieved"
+    return kind
+
+
+def year_of(prefix: str, sentence: str, ctx: DocContext) -> int | None:
+    years = [(m.start(), int(m["y"])) for m in P.YEAR_WORD.finditer(sentence)]
+    years += [(m.start(), (ctx.year or 0) + L.RELATIVE_YEARS[m.group()]) for m in P.RELATIVE_YEAR.finditer(sentence) if ctx.year]
+    if not years:
+        return ctx.year
+    before = [y for pos, y in years if pos < len(prefix)]
+    return before[-1] if before else min(years)[1]
+
+
+def direction_of(prefix: str) -> str:
+    window = prefix[-10:]
+    up = [m.end() for m in _UP.finditer(window)]
+    down = [m.end() for m in _DOWN.finditer(window)]
+    if not up and not down:
+        return ""
+    return "up" if max(up, default=-1) > max(down, default=-1) else "down"
+
+
+def _strip_noise(s: str) -> str:
+    s = s.strip(" “”\"'‘’《》()（）[]【】:：,，、")
+    changed = True
+    while changed and s:
+        changed = False
+        for w in _LEAD_NOISE:
+            if s.startswith(w) and len(s) > len(w):
+                s, changed = s[len(w):], True
+                break
+        for w in _TRAIL_NOISE:
+            if s.endswith(w) and len(s) > len(w):
+                s, changed = s[: -len(w)], True
+                break
+        s = s.strip(" “”\"'‘’《》()（）[]【】:：,，、")
+    return s
+
+
+def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> str:
+    """A short phrase naming what the figure measures, taken from its clause."""
+    a, b = clause
+    before = _strip_noise(text[max(a, prev_end, m.start - 16):m.start])
+    after_raw = text[m.end:b]
+    for q in L.TRAILING_QUALIFIERS:
+        if after_raw.startswith(q):
+            after_raw = after_raw[len(q):]
+            break
+    after = after_raw.split("的")[0] if not after_raw.startswith("的") else after_raw[1:]
+    after = _strip_noise(after[:16])
+    if m.quantity == "count" and after:
+        return after
+    if before and not P.QUANTITY.search(before):
+        return before
+    return after or before
+
+
+def label(doc: Document, mentions: list[Mention]) -> list[Row]:
+    """Rows for the mentions of one document."""
+    text = doc.text
+    ctx = document_context(doc, mentions)
+    rows: list[Row] = []
+    spans = doc.body or [(0, len(text))]
+    prev_end, prev_sentence = 0, (-1, -1)
+    span_i = 0
+    for m in mentions:
+        while span_i + 1 < len(spans) and spans[span_i][1] < m.start:
+            span_i += 1
+        lo, hi = spans[span_i]
+        s0, s1 = sentence_bounds(text, m.start, m.end, lo, hi)
+        if (s0, s1) != prev_sentence:
+            prev_end, prev_sentence = s0, (s0, s1)
+        c0, c1 = clause_bounds(text, m.start, m.end, s0, s1)
+        sentence = text[s0:s1]
+        prefix, suffix = text[s0:m.start], text[m.end:s1]
+        metric = metric_of(text, m, (c0, c1), prev_end)
+        district, subdistrict = sentence_place(sentence, m.start - s0, ctx)
+        rows.append(Row(
+            doc_id=doc.doc_id, title=doc.title, published=doc.published,
+            district=district, subdistrict=subdistrict,
+            theme=theme_of(metric, text[c0:c1], sentence),
+            kind=kind_of(prefix, suffix, sentence, ctx.default_kind),
+            metric=metric, value=m.value, unit=m.unit, value_norm=m.value_norm,
+            value_norm_max=m.value_norm_max, unit_norm=m.unit_norm, quantity=m.quantity,
+            qualifier=m.qualifier, direction=direction_of(prefix), year=year_of(prefix, sentence, ctx),
+            surface=m.surface, sentence=sentence.strip(), start=m.start, end=m.end,
+            source=doc.source, rule=m.rule,
+        ))
+        prev_end = m.end
+    return rows

@@ -1,0 +1,102 @@
+"""Numbers as written → float: Arabic, Chinese, mixed, fractions and shares.
+
+>>> parse_number("8.07万")
+80700.0
+>>> parse_number("１２,３４５")
+12345.0
+>>> parse_chinese("二十三万五千零六")
+235006
+>>> parse_chinese("三分之二") is None
+True
+>>> fraction_percent("三", "二")
+66.667
+"""
+from __future__ import annotations
+
+from .lexicon import CHINESE_BIG_UNITS, CHINESE_DIGITS, CHINESE_SMALL_UNITS, FULLWIDTH, MULTIPLIERS
+
+
+def parse_arabic(s: str) -> float:
+    """`12,345.6`, full-width `１２．５` → float."""
+    return float(s.translate(FULLWIDTH).replace(",", ""))
+
+
+def parse_chinese(s: str) -> int | None:
+    """A Chinese numeral (`二十三万五千`, `两`, `十一`, `一〇五`, `壹佰`) → int, or None if malformed.
+
+    Digit strings without place values (`一〇五`) read digit by digit.
+    """
+    if not s:
+        return None
+    if all(c in CHINESE_DIGITS for c in s):
+        if len(s) == 1:
+            return CHINESE_DIGITS[s]
+        if "〇" not in s and "零" not in s:
+            return None                         # 三五: an estimate, not a number
+        return int("".join(str(CHINESE_DIGITS[c]) for c in s))
+    total = 0       # completed sections above 亿
+    section = 0     # the current section (below the next 万/亿)
+    number = None   # the last digit read
+    last_small = 10**9
+    last_big = 10**13  # above any unit
+    for c in s:
+        if c in CHINESE_DIGITS:
+            if number is not None and CHINESE_DIGITS[c] != 0 and number != 0:
+                return None             # two digits in a row: 二三
+            number = CHINESE_DIGITS[c]
+        elif c in CHINESE_SMALL_UNITS:
+            unit = CHINESE_SMALL_UNITS[c]
+            if unit >= last_small:
+                return None             # 百千 or 十十
+            section += (1 if number is None else number) * unit
+            number, last_small = None, unit
+        elif c in CHINESE_BIG_UNITS:
+            unit = CHINESE_BIG_UNITS[c]
+            section += number or 0
+            if unit > last_big:                 # 万亿: the whole so far is multiplied
+                if total + section == 0:
+                    return None
+                total = (total + section) * unit
+            elif unit == last_big:
+                return None                     # 万万
+            else:
+                if section == 0:
+                    if total:
+                        return None
+                    section = 1                 # a bare 万 or 亿
+                total += section * unit
+            section, number, last_small, last_big = 0, None, 10**9, unit
+        else:
+            return None
+    section += number or 0
+    return total + section
+
+
+def parse_number(s: str) -> float:
+    """Arabic number with an optional multiplier (`3.4万`, `1.2亿`), or a Chinese numeral."""
+    t = s.translate(FULLWIDTH)
+    for m, factor in MULTIPLIERS.items():
+        if t.endswith(m) and t[: -len(m)] and t[: -len(m)][-1].isdigit():
+            return parse_arabic(t[: -len(m)]) * factor
+    if t[:1].isdigit():
+        return parse_arabic(t)
+    value = parse_chinese(t)
+    if value is None:
+        raise ValueError(f"not a number: {s!r}")
+    return float(value)
+
+
+def number_value(s: str) -> float | None:
+    """Like parse_number, but None for what is not a number."""
+    try:
+        return parse_number(s)
+    except ValueError:
+        return None
+
+
+def fraction_percent(denominator: str, numerator: str) -> float | None:
+    """`三分之二` is fraction_percent("三", "二") → 66.667 (percent, three decimals)."""
+    d, n = number_value(denominator), number_value(numerator)
+    if not d or n is None:
+        return None
+    return round(n / d * 100, 3)

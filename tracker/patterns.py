@@ -1,0 +1,161 @@
+"""The only module that holds regular-expression source. Every pattern is built from the tables
+in ``lexicon`` by :func:`alternation` (escaped, longest alternative first) and compiled once.
+
+All patterns are linear: no nested quantifiers over overlapping classes, bounded repeats
+where a stretch is quoted, and alternations of literals.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+import regex
+
+from . import lexicon as L
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A non-capturing alternation of literal words, longest first, so 平方公里 wins over 公里.
+
+    >>> alternation(["米", "公里", "平方公里"])
+    '(?:平方公里|公里|米)'
+    """
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(regex.escape(w) for w in unique) + ")"
+
+
+def _unit_alternation() -> str:
+    # ASCII units (kW, km, m²) must not run on into a longer Latin word (5Gbps, 3kmh).
+    words = list(L.UNITS) + list(L.CLASSIFIERS)
+    latin = [w for w in words if w[0].isascii() and w[0].isalpha()]
+    other = [w for w in words if w not in latin]
+    return "(?:" + alternation(other)[3:-1] + "|" + alternation(latin) + r"(?![A-Za-z])" + ")"
+
+
+CHINESE_NUMERAL_CHARS = "".join(
+    sorted(set(L.CHINESE_DIGITS) | set(L.CHINESE_SMALL_UNITS) | set(L.CHINESE_BIG_UNITS))
+)
+#: Arabic numbers: thousands separators (only before exactly three digits), decimals, full width.
+ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
+#: A run of Chinese numeral characters; numerals.parse_chinese decides whether it is a number.
+CHINESE = "[" + CHINESE_NUMERAL_CHARS + "]+"
+MULTIPLIER = alternation(L.MULTIPLIERS)
+UNIT = _unit_alternation()
+
+QUANTITY = regex.compile(
+    rf"""
+    (?<![0-9０-９.．A-Za-z_/+＋\#])(?<![0-9],)     # not the tail of a longer number, code or formula
+    (?:
+        (?P<frac>                                 # 三分之二, 百分之十五, 千分之五
+            (?P<den>{ARABIC}|{CHINESE}) 分之 (?P<numer>{ARABIC}|{CHINESE})
+        )
+      | (?P<cheng>                                # 九成, 七成五 (a share in tenths)
+            (?P<cheng_n>[一二三四五六七八九十]) 成 (?P<cheng_d>[一二三四五六七八九](?![\p{{Han}}]))?
+        )
+      | (?P<fan>                                  # 翻一番, 翻两番, 翻番
+            翻 (?P<fan_n>[一两二三四])? 番
+        )
+      | (?P<slash>                                # 3/4 (a share, only small whole numbers)
+            (?P<sl_n>[0-9]{{1,2}}) / (?P<sl_d>[0-9]{{1,2}}) (?![0-9/])
+        )
+      | (?P<qty>
+            (?P<n1>{ARABIC}|{CHINESE}) (?P<m1>{MULTIPLIER})?          # 8.07 万 | 二十三万
+            (?:                                                        # a range: 3至5, 3%-5%
+                (?P<u1>{UNIT})? (?P<sep>{alternation(L.RANGE_SEPARATORS)})
+                (?P<n2>{ARABIC}|{CHINESE}) (?P<m2>{MULTIPLIER})?
+            )?
+            (?P<inner>{alternation(L.INNER_QUALIFIERS)})?            # 20000余家, 1.4万多家
+            (?P<unit>{UNIT})                                           # 平方米, 亿元 → 元, 个 …
+            (?: / (?P<per>{alternation(L.PER_UNITS)}) )?               # 3.5万元/亩
+        )
+    )
+    """,
+    regex.VERBOSE,
+)
+
+#: A bare number filling a table cell (`| 312.5 |`): the unit comes from the column header.
+BARE_CELL = regex.compile(
+    rf"""^\s*
+    (?P<lead>{alternation(L.LEADING_QUALIFIERS)})?
+    (?P<n1>{ARABIC}) (?P<m1>{MULTIPLIER})?
+    (?P<trail>{alternation(L.TRAILING_QUALIFIERS)})?
+    \s*$""",
+    regex.VERBOSE,
+)
+#: A unit in a column header: `投资额(亿元)`, `面积（万平方米）`, `单位:亿元`.
+HEADER_UNIT = regex.compile(
+    rf"""(?:[(（]\s*(?:单位[:：]\s*)? | 单位[:：]\s*)
+    (?P<m>{MULTIPLIER})? (?P<unit>{UNIT})
+    \s*[)）]?""",
+    regex.VERBOSE,
+)
+
+#: Quoted names and slogans (`“三张清单”`, `《…》`): short stretches between matching marks.
+QUOTED = regex.compile(
+    "|".join(
+        f"{regex.escape(a)}[^{regex.escape(a + b)}\\n]{{1,{L.QUOTED_NAME_MAX}}}{regex.escape(b)}"
+        for a, b in L.QUOTE_PAIRS if a != b
+    )
+    + "|" + "|".join(
+        f"{regex.escape(a)}[^{regex.escape(a)}\\n]{{1,{L.QUOTED_NAME_MAX}}}{regex.escape(a)}"
+        for a, b in L.QUOTE_PAIRS if a == b
+    )
+)
+#: Fixed expressions with numerals that count nothing (千方百计, 一站式).
+IDIOM = regex.compile(alternation(L.IDIOMS))
+
+#: Years: `2023年`, and in headers and titles a bare `2023`.
+YEAR_WORD = regex.compile(r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])\s*年")
+YEAR_BARE = regex.compile(r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])(?![0-9])")
+RELATIVE_YEAR = regex.compile(alternation(L.RELATIVE_YEARS))
+
+#: Publication dates: 2026-02-24 20:27:54, 2023/10/24, 2023年10月24日, 2023.10.24.
+DATE = regex.compile(
+    r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])\s*(?:[-/.]|年)\s*(?P<m>1[0-2]|0?[1-9])\s*(?:[-/.]|月)"
+    r"\s*(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9])"
+)
+#: A line that introduces the date of publication.
+DATE_CUE = regex.compile(r"发布|日期|时间|发表|更新|来源|作者")
+
+#: Sentences: a run up to and including a sentence end (or the end of the text).
+SENTENCE = regex.compile(f"[^{regex.escape(L.SENTENCE_ENDS)}]*(?:[{regex.escape(L.SENTENCE_ENDS)}]|$)")
+CLAUSE_END = regex.compile(f"[{regex.escape(L.CLAUSE_ENDS + L.SENTENCE_ENDS)}]")
+#: Lines of a markdown/plain table: `| a | b |`.
+TABLE_LINE = regex.compile(r"^\s*\|.*\|\s*$")
+TABLE_RULE = regex.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
+#: Lines: text between line breaks (\n, \r\n or a lone \r).
+LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+#: Han characters, for telling prose lines from navigation.
+HAN = regex.compile(r"\p{Han}")
+#: Phone numbers: mobile, service and landline numbers.
+PHONE = regex.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|400[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
+
+#: Leading and trailing qualifiers, and the cue tables of labels, as patterns.
+LEADING_QUALIFIER = regex.compile("(?:" + alternation(L.LEADING_QUALIFIERS) + r")\s*$")
+TRAILING_QUALIFIER = regex.compile(r"\s*" + alternation(L.TRAILING_QUALIFIERS))
+
+
+@cache
+def place_pattern() -> regex.Pattern:
+    """Full names of districts, towns and sub-districts, then their short forms (a short form
+    only where the next characters do not make it another word: 黄浦江, 普陀山)."""
+    from .gazetteer import places
+
+    full = [p.name for p in places()]
+    short = [s for p in places() for s in p.short]
+    return regex.compile(
+        rf"(?P<full>{alternation(full)})"
+        rf"|(?<!{alternation(L.SHORT_PLACE_BLOCK_BEFORE)})(?P<short>{alternation(short)})(?!{alternation(L.SHORT_PLACE_BLOCK_AFTER)})"
+    )
+
+
+@cache
+def theme_pattern() -> regex.Pattern:
+    """Every theme keyword (the theme is looked up from the matched word)."""
+    from .gazetteer import themes
+
+    return regex.compile(alternation(k for t in themes() for k in t.keywords))
+
+
+def cue_pattern(words: Iterable[str]) -> regex.Pattern:
+    return regex.compile(alternation(words))
