@@ -110,7 +110,9 @@ def _skip(text: str, m: regex.Match, excluded: Spans) -> bool:
         if unit in L.STAGE_CLASSIFIERS:
             return True                                        # 二期工程
         if n1[0] in _BARE_TENS and before.endswith(L.INDEFINITE_BEFORE):
-            return True                                        # 数十个, 上百家
+            return True                                        # 数十个, 上百家, 每千人
+        if n1 in L.BARE_MULTIPLIER_WORDS:
+            return True                                        # 亿元, 万人: a unit word, not a figure
         if text.startswith(L.INDEFINITE_AFTER, m.end("n1")):
             return True                                        # 十几个
         if start > 0 and text[start - 1] in _CHINESE_CHARS and number_value(text[start - 1] + n1) is None:
@@ -194,10 +196,85 @@ def _special_mention(text: str, m: regex.Match) -> Mention | None:
     return None
 
 
+def table_cells(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, stripped content) of the cells of the table row text[start:end]."""
+    cells, pos = [], text.find("|", start, end)
+    while pos >= 0:
+        nxt = text.find("|", pos + 1, end)
+        if nxt < 0:
+            break
+        raw = text[pos + 1:nxt]
+        lead = len(raw) - len(raw.lstrip())
+        content = raw.strip()
+        cells.append((pos + 1 + lead, pos + 1 + lead + len(content), content))
+        pos = nxt
+    return cells
+
+
+def table_header(text: str, line_start: int) -> tuple[int, int] | None:
+    """The (start, end) of the first line of the table that holds the line at ``line_start``."""
+    header = None
+    pos = line_start
+    while pos > 0:
+        prev_end = pos - 1 if text[pos - 1] == "\n" else pos
+        if prev_end > 0 and text[prev_end - 1] == "\r":
+            prev_end -= 1
+        prev_start = max(text.rfind("\n", 0, prev_end), text.rfind("\r", 0, prev_end)) + 1
+        if not P.TABLE_LINE.match(text, prev_start, prev_end):
+            break
+        header, pos = (prev_start, prev_end), prev_start
+    return header
+
+
+def _header_unit(cell: str) -> tuple[str, float, str, str] | None:
+    """(unit_norm, factor, quantity, unit as written) from a header like `投资额(亿元)`."""
+    m = P.HEADER_UNIT.search(cell)
+    if not m:
+        return None
+    unit_norm, factor, quantity = _unit_parts(m["unit"])
+    return unit_norm, factor * _multiplier(m["m"]), quantity, (m["m"] or "") + m["unit"]
+
+
+def table_mentions(text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]:
+    """Bare numbers in table cells (`| 固定资产投资(亿元) | 312.5 |`): the unit is in the row's
+    label or the column's header."""
+    out: list[Mention] = []
+    for s, e in spans:
+        for line in P.TABLE_LINE.finditer(text, s, e):
+            if P.TABLE_RULE.match(line.group()):
+                continue
+            cells = table_cells(text, line.start(), line.end())
+            header = table_header(text, line.start())
+            head_cells = table_cells(text, *header) if header else []
+            row_unit = _header_unit(cells[0][2]) if cells else None
+            for i, (a, b, content) in enumerate(cells[1:], start=1):
+                m = P.BARE_CELL.match(content)
+                if not m:
+                    continue
+                unit = row_unit or (_header_unit(head_cells[i][2]) if i < len(head_cells) else None)
+                if unit is None:
+                    continue
+                v = number_value(m["n1"])
+                if v is None:
+                    continue
+                unit_norm, factor, quantity, written = unit
+                n0 = a + m.start("n1")
+                n1_end = m.end("m1") if m["m1"] else m.end("n1")
+                qualifier = L.LEADING_QUALIFIERS.get(m["lead"] or "") or L.TRAILING_QUALIFIERS.get(m["trail"] or "") or "exact"
+                out.append(Mention(
+                    start=n0, end=a + n1_end, surface=text[n0:a + n1_end], value=v,
+                    unit=(m["m1"] or "") + written, value_norm=v * _multiplier(m["m1"]) * factor,
+                    unit_norm=unit_norm, quantity=quantity, qualifier=qualifier, rule="table-cell",
+                ))
+    return out
+
+
 def find_mentions(text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[Mention]:
     """Every quantity mention in ``text`` (or in the given body spans of it), in order."""
     spans = [(0, len(text))] if spans is None else spans
     out: list[Mention] = []
+    if "|" in text:
+        out += table_mentions(text, spans)
     for s, e in spans:
         excluded = exclusion_spans(text, s, e)
         for m in P.QUANTITY.finditer(text, s, e):
@@ -213,6 +290,8 @@ def find_mentions(text: str, spans: Sequence[tuple[int, int]] | None = None) -> 
                 continue
             mention.qualifier = _qualifier(text, m, mention.quantity) if m["qty"] else _special_qualifier(text, m)
             out.append(mention)
+    if "|" in text:
+        out.sort(key=lambda m: m.start)
     return out
 
 

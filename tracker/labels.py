@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from . import lexicon as L
 from . import patterns as P
 from .document import Document
+from .extract import table_cells, table_header
 from .gazetteer import Place, place_by_name, themes
 from .model import Mention, Row
 
@@ -141,7 +142,8 @@ def theme_of(metric: str, clause: str, sentence: str) -> str:
     score: Counter[str] = Counter()
     for weight, text in ((3, metric), (2, clause), (1, sentence)):
         for m in P.theme_pattern().finditer(text):
-            score[keyword_theme[m.group()]] += weight * len(m.group())
+            theme = keyword_theme[m.group()]
+            score[theme] += weight * len(m.group()) * L.THEME_WEIGHT.get(theme, 1.0)
     if not score:
         return "economy"
     best = max(score.values())
@@ -191,11 +193,11 @@ def _strip_noise(s: str) -> str:
     while changed and s:
         changed = False
         for w in _LEAD_NOISE:
-            if s.startswith(w) and len(s) > len(w):
+            if s.startswith(w):
                 s, changed = s[len(w):], True
                 break
         for w in _TRAIL_NOISE:
-            if s.endswith(w) and len(s) > len(w):
+            if s.endswith(w):
                 s, changed = s[: -len(w)], True
                 break
         s = s.strip(" “”\"'‘’《》()（）[]【】:：,，、")
@@ -220,6 +222,29 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
     return after or before
 
 
+def _table_labels(text: str, m: Mention) -> tuple[str, str, int | None] | None:
+    """(metric, kind or "", year) of a figure in a table row: the row's label names the metric,
+    the column header tells target from achieved and may name the year."""
+    ls = max(text.rfind("\n", 0, m.start), text.rfind("\r", 0, m.start)) + 1
+    if text[ls:m.start].lstrip()[:1] != "|":
+        return None
+    le = min((i for i in (text.find("\n", m.end), text.find("\r", m.end)) if i >= 0), default=len(text))
+    if not P.TABLE_LINE.match(text, ls, le):
+        return None
+    cells = table_cells(text, ls, le)
+    col = next((i for i, (a, b, _) in enumerate(cells) if a <= m.start < max(b, a + 1)), -1)
+    metric = P.HEADER_UNIT.sub("", cells[0][2]).strip() if cells else ""
+    header = table_header(text, ls)
+    head = table_cells(text, *header)[col][2] if header and 0 <= col < len(table_cells(text, *header)) else ""
+    kind = ""
+    if any(w in head for w in L.TABLE_ACHIEVED_HEADERS):
+        kind = "achieved"
+    elif any(w in head for w in L.TABLE_TARGET_HEADERS):
+        kind = "target"
+    year = P.YEAR_WORD.search(head)
+    return metric, kind, int(year["y"]) if year else None
+
+
 def label(doc: Document, mentions: list[Mention]) -> list[Row]:
     """Rows for the mentions of one document."""
     text = doc.text
@@ -238,16 +263,23 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         c0, c1 = clause_bounds(text, m.start, m.end, s0, s1)
         sentence = text[s0:s1]
         prefix, suffix = text[s0:m.start], text[m.end:s1]
-        metric = metric_of(text, m, (c0, c1), prev_end)
+        metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == sentence.strip() else "")
+        kind = kind_of(prefix, suffix, sentence, ctx.default_kind)
+        year = year_of(prefix, sentence, ctx)
+        in_table = _table_labels(text, m) if "|" in sentence else None
+        if in_table:
+            metric, table_kind, table_year = in_table
+            kind, year = table_kind or ctx.default_kind, table_year or ctx.year
+            c0, c1 = s0, s1
         district, subdistrict = sentence_place(sentence, m.start - s0, ctx)
         rows.append(Row(
             doc_id=doc.doc_id, title=doc.title, published=doc.published,
             district=district, subdistrict=subdistrict,
             theme=theme_of(metric, text[c0:c1], sentence),
-            kind=kind_of(prefix, suffix, sentence, ctx.default_kind),
+            kind=kind,
             metric=metric, value=m.value, unit=m.unit, value_norm=m.value_norm,
             value_norm_max=m.value_norm_max, unit_norm=m.unit_norm, quantity=m.quantity,
-            qualifier=m.qualifier, direction=direction_of(prefix), year=year_of(prefix, sentence, ctx),
+            qualifier=m.qualifier, direction=direction_of(prefix), year=year,
             surface=m.surface, sentence=sentence.strip(), start=m.start, end=m.end,
             source=doc.source, rule=m.rule,
         ))

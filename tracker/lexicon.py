@@ -131,7 +131,9 @@ ARTICLE_CLASSIFIERS: tuple[str, ...] = (
     "对", "口", "款", "株", "棵", "根", "颗", "枚", "起", "例", "宗", "笔", "篇", "册", "单",
 )
 #: A bare 十/百/千/万 after these words is indefinite (`数十个`, `上百家`, `近百`).
-INDEFINITE_BEFORE: tuple[str, ...] = ("数", "几", "上", "成", "近", "逾", "好")
+INDEFINITE_BEFORE: tuple[str, ...] = ("数", "几", "上", "成", "近", "逾", "好", "每")
+#: A lone 万 or 亿 before a unit is part of the unit's name (`亿元`, `万人`), not a figure.
+BARE_MULTIPLIER_WORDS: tuple[str, ...] = ("万", "亿", "萬", "億", "万亿")
 #: After a number these make it indefinite (`十几个`, `二十多`).
 INDEFINITE_AFTER: tuple[str, ...] = ("几",)
 #: A number right after these is a page counter or metadata, never a target.
@@ -181,6 +183,10 @@ PLAN_SENTENCE_CUES: tuple[str, ...] = ("预期", "目标", "计划", "力争", "
 UP_WORDS: tuple[str, ...] = ("增长", "增加", "提高", "上升", "提升", "扩大", "增幅", "增速", "上涨", "增至", "翻")
 DOWN_WORDS: tuple[str, ...] = ("下降", "减少", "降低", "下滑", "缩减", "压减", "降幅", "回落", "缩小", "减排", "降至", "减至", "缩短")
 
+#: Generic economic words (投资, 资金, 收入) yield to a figure's purpose: funds for green energy
+#: are environment, funds for industry innovation.
+THEME_WEIGHT: dict[str, float] = {"economy": 0.5}
+
 #: Relative year words → offset from the publication year.
 RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "当年": 0, "全年": 0, "年内": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}
 
@@ -191,11 +197,14 @@ METRIC_LEADING_NOISE: tuple[str, ...] = (
     "共", "约", "近", "超过", "超", "逾", "总量", "分别", "同比", "推出", "新建", "完成了", "设立",
     "首批", "带动", "覆盖", "涵盖", "以及", "和", "与", "及", "并", "等", "的", "即", "为", "在", "有",
     "全部", "目标", "争取", "持续", "积极", "全力", "聚力", "加大", "深化", "开展", "培训", "辐射带动",
+    "全区", "全镇", "全街道", "全市", "区域内", "本区", "本镇", "今年将", "明年", "去年", "年内",
+    "新开工", "建成", "拥有", "投入", "完成", "新增", "实现了", "增加", "提高", "突破",
 )
 METRIC_TRAILING_NOISE: tuple[str, ...] = (
     "同比增长", "同比下降", "增长", "下降", "提高", "增加", "减少", "达到", "达", "为", "约", "近",
     "超过", "超", "逾", "共", "总计", "合计", "累计", "分别", "同比", "规模", "总规模", "的", "计划",
-    "项目计划", "至", "到", "完成", "实现",
+    "项目计划", "至", "到", "完成", "实现", "突破", "提高", "增加", "减少", "降低", "比去年", "比上年",
+    "较上年", "达到了",
 )
 
 #: Table headers: a column about plans holds targets, one about results holds achieved figures.

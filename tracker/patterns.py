@@ -121,7 +121,7 @@ DATE_CUE = regex.compile(r"发布|日期|时间|发表|更新|来源|作者")
 SENTENCE = regex.compile(f"[^{regex.escape(L.SENTENCE_ENDS)}]*(?:[{regex.escape(L.SENTENCE_ENDS)}]|$)")
 CLAUSE_END = regex.compile(f"[{regex.escape(L.CLAUSE_ENDS + L.SENTENCE_ENDS)}]")
 #: Lines of a markdown/plain table: `| a | b |`.
-TABLE_LINE = regex.compile(r"^\s*\|.*\|\s*$")
+TABLE_LINE = regex.compile(r"(?:^|(?<=\r))[ \t]*\|[^\r\n]*\|[ \t]*(?=\r|\n|\Z)", regex.MULTILINE)
 TABLE_RULE = regex.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 #: Lines: text between line breaks (\n, \r\n or a lone \r).
 LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
