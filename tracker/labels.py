@@ -6,18 +6,18 @@ publication year, its dominant tense).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
+from functools import cache
 from dataclasses import dataclass
 
 from . import lexicon as L
 from . import patterns as P
 from .document import Document
-from .extract import table_cells, table_header
+from .extract import Spans, table_cells, table_header
 from .gazetteer import Place, place_by_name, themes
 from .model import Mention, Row
 
-_SENTENCE_ENDS = frozenset(L.SENTENCE_ENDS)
-_CLAUSE_ENDS = frozenset(L.CLAUSE_ENDS) | _SENTENCE_ENDS
 _TARGET = P.cue_pattern(L.TARGET_CUES)
 _ACHIEVED = P.cue_pattern(L.ACHIEVED_CUES)
 _CONTEXT = P.cue_pattern(L.CONTEXT_CUES)
@@ -43,47 +43,58 @@ class DocContext:
     default_kind: str
 
 
-def sentence_bounds(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
-    """The sentence around text[start:end], kept inside [lo, hi)."""
-    hi = len(text) if hi is None else hi
-    a = start
-    while a > lo and text[a - 1] not in _SENTENCE_ENDS and start - a < 400:
-        a -= 1
-    b = end
-    while b < hi and text[b] not in _SENTENCE_ENDS and b - end < 400:
-        b += 1
-    if b < hi and text[b] not in "\r\n":
-        b += 1
-    return a, b
+class Boundaries:
+    """Sentence and clause ends of a text, found once, so each figure's sentence is a bisect."""
 
+    def __init__(self, text: str):
+        self.text = text
+        self.sentence_ends = [m.start() for m in P.SENTENCE_END.finditer(text)]
+        self.clause_ends = [m.start() for m in P.CLAUSE_END.finditer(text)]
 
-def clause_bounds(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    a = start
-    while a > lo and text[a - 1] not in _CLAUSE_ENDS:
-        a -= 1
-    b = end
-    while b < hi and text[b] not in _CLAUSE_ENDS:
-        b += 1
-    return a, b
+    @staticmethod
+    def _around(ends: list[int], start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+        i = bisect_left(ends, start)
+        a = max(lo, ends[i - 1] + 1) if i else lo
+        j = bisect_left(ends, end)
+        b = min(hi, ends[j]) if j < len(ends) else hi
+        return a, b
+
+    def sentence(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+        """The sentence around text[start:end] inside [lo, hi), with its closing mark."""
+        a, b = self._around(self.sentence_ends, start, end, lo, hi)
+        if b < hi and self.text[b] not in "\r\n":
+            b += 1
+        return a, b
+
+    def clause(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+        return self._around(self.clause_ends, start, end, lo, hi)
 
 
 # --- places ---------------------------------------------------------------------------------
 
 def place_mentions(text: str) -> list[tuple[int, Place, bool]]:
-    """(position, place, is_full_name) of every place named in ``text``."""
+    """(position, place, is_full_name) of every place named in ``text``; a short form only where
+    the characters around it do not make it another word (黄浦江, 普陀山, 小宝山)."""
     table = place_by_name()
-    return [(m.start(), table[m.group()], m.lastgroup == "full") for m in P.place_pattern().finditer(text)]
+    found = []
+    for m in P.place_pattern().finditer(text):
+        word, place = m.group(), table[m.group()]
+        full = word == place.name
+        if not full and (text.startswith(L.SHORT_PLACE_BLOCK_AFTER, m.end()) or text[max(0, m.start() - 1):m.start()] in L.SHORT_PLACE_BLOCK_BEFORE):
+            continue
+        found.append((m.start(), place, full))
+    return found
 
 
-def document_context(doc: Document, mentions: list[Mention]) -> DocContext:
+def document_context(doc: Document, body_places: list[tuple[int, Place, bool]]) -> DocContext:
     body = "\n".join(doc.text[s:e] for s, e in doc.body)
     title = doc.title or ""
     votes: Counter[str] = Counter()
     towns: Counter[str] = Counter()
-    for _, place, _full in place_mentions(title):
-        votes[place.district] += 5
     title_places = place_mentions(title)
-    for _, place, full in place_mentions(body):
+    for _, place, _full in title_places:
+        votes[place.district] += 5
+    for _, place, full in body_places:
         votes[place.district] += 1
         if place.level != "district" and full:
             towns[place.name] += 1
@@ -114,9 +125,8 @@ def document_year(doc: Document) -> int | None:
     return max(years) if years else None
 
 
-def sentence_place(sentence: str, offset: int, ctx: DocContext) -> tuple[str, str]:
-    """District and subdistrict of a figure at ``offset`` in its sentence."""
-    found = [(pos, place, full) for pos, place, full in place_mentions(sentence)]
+def sentence_place(found: list[tuple[int, Place, bool]], offset: int, ctx: DocContext) -> tuple[str, str]:
+    """District and subdistrict of a figure at ``offset`` in a sentence naming places ``found``."""
     districts = {p.district for _, p, _ in found if p.level == "district"}
     district, subdistrict = ctx.district, ctx.subdistrict
     before = [(pos, p, full) for pos, p, full in found if pos < offset]
@@ -137,13 +147,27 @@ def sentence_place(sentence: str, offset: int, ctx: DocContext) -> tuple[str, st
 
 # --- theme, kind, year, metric, direction -----------------------------------------------
 
-def theme_of(metric: str, clause: str, sentence: str) -> str:
-    keyword_theme = {k: t.key for t in themes() for k in t.keywords}
+@cache
+def _keyword_theme() -> dict[str, str]:
+    return {k: t.key for t in themes() for k in t.keywords}
+
+
+def theme_matches(text: str) -> list[tuple[int, str, float]]:
+    """(position, theme, weight) of every theme keyword in ``text``; a longer keyword weighs more."""
+    keyword_theme = _keyword_theme()
+    out = []
+    for m in P.theme_pattern().finditer(text):
+        theme = keyword_theme[m.group()]
+        out.append((m.start(), theme, len(m.group()) * L.THEME_WEIGHT.get(theme, 1.0)))
+    return out
+
+
+def theme_of(metric: str, clause: list[tuple[int, str, float]], sentence: list[tuple[int, str, float]]) -> str:
+    """The theme whose keywords weigh most in the metric (×3), the clause (×2) and the sentence."""
     score: Counter[str] = Counter()
-    for weight, text in ((3, metric), (2, clause), (1, sentence)):
-        for m in P.theme_pattern().finditer(text):
-            theme = keyword_theme[m.group()]
-            score[theme] += weight * len(m.group()) * L.THEME_WEIGHT.get(theme, 1.0)
+    for factor, found in ((3, theme_matches(metric)), (2, clause), (1, sentence)):
+        for _, theme, weight in found:
+            score[theme] += factor * weight
     if not score:
         return "economy"
     best = max(score.values())
@@ -188,20 +212,7 @@ def direction_of(prefix: str) -> str:
 
 
 def _strip_noise(s: str) -> str:
-    s = s.strip(" “”\"'‘’《》()（）[]【】:：,，、")
-    changed = True
-    while changed and s:
-        changed = False
-        for w in _LEAD_NOISE:
-            if s.startswith(w):
-                s, changed = s[len(w):], True
-                break
-        for w in _TRAIL_NOISE:
-            if s.endswith(w):
-                s, changed = s[: -len(w)], True
-                break
-        s = s.strip(" “”\"'‘’《》()（）[]【】:：,，、")
-    return s
+    return P.METRIC_NOISE.sub("", s)
 
 
 def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> str:
@@ -248,7 +259,11 @@ def _table_labels(text: str, m: Mention) -> tuple[str, str, int | None] | None:
 def label(doc: Document, mentions: list[Mention]) -> list[Row]:
     """Rows for the mentions of one document."""
     text = doc.text
-    ctx = document_context(doc, mentions)
+    places = place_mentions(text)
+    place_pos = [p for p, _, _ in places]
+    body = Spans(doc.body)
+    ctx = document_context(doc, [p for p in places if body.covers(p[0], p[0] + 1)])
+    bounds = Boundaries(text)
     rows: list[Row] = []
     spans = doc.body or [(0, len(text))]
     prev_end, prev_sentence = 0, (-1, -1)
@@ -257,10 +272,12 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         while span_i + 1 < len(spans) and spans[span_i][1] < m.start:
             span_i += 1
         lo, hi = spans[span_i]
-        s0, s1 = sentence_bounds(text, m.start, m.end, lo, hi)
+        s0, s1 = bounds.sentence(m.start, m.end, lo, hi)
         if (s0, s1) != prev_sentence:
             prev_end, prev_sentence = s0, (s0, s1)
-        c0, c1 = clause_bounds(text, m.start, m.end, s0, s1)
+            keywords = theme_matches(text[s0:s1])       # once per sentence that holds figures
+            keyword_pos = [p for p, _, _ in keywords]
+        c0, c1 = bounds.clause(m.start, m.end, s0, s1)
         sentence = text[s0:s1]
         prefix, suffix = text[s0:m.start], text[m.end:s1]
         metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == sentence.strip() else "")
@@ -271,11 +288,16 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             metric, table_kind, table_year = in_table
             kind, year = table_kind or ctx.default_kind, table_year or ctx.year
             c0, c1 = s0, s1
-        district, subdistrict = sentence_place(sentence, m.start - s0, ctx)
+        found = [(p - s0, place, full) for p, place, full in places[bisect_left(place_pos, s0):bisect_left(place_pos, s1)]]
+        district, subdistrict = sentence_place(found, m.start - s0, ctx)
         rows.append(Row(
             doc_id=doc.doc_id, title=doc.title, published=doc.published,
             district=district, subdistrict=subdistrict,
-            theme=theme_of(metric, text[c0:c1], sentence),
+            theme=theme_of(
+                metric,
+                keywords[bisect_left(keyword_pos, c0 - s0):bisect_left(keyword_pos, c1 - s0)],
+                keywords,
+            ),
             kind=kind,
             metric=metric, value=m.value, unit=m.unit, value_norm=m.value_norm,
             value_norm_max=m.value_norm_max, unit_norm=m.unit_norm, quantity=m.quantity,

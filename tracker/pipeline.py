@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,19 +30,23 @@ def document_rows(doc: D.Document) -> list[Row]:
     return label(doc, find_mentions(doc.text, doc.body))
 
 
+_NUMERIC = ("value", "value_norm", "value_norm_max")
+
+
 def frame(rows: Iterable[Row]) -> pd.DataFrame:
-    """Rows → the table, columns in contract order with stable dtypes."""
-    records = [asdict(r) for r in rows]
-    df = pd.DataFrame.from_records(records, columns=[*COLUMNS, "rule"]) if records else pd.DataFrame(columns=[*COLUMNS, "rule"])
-    df = df[list(COLUMNS)]
-    for col in ("value", "value_norm", "value_norm_max"):
+    """Rows → the table, columns in contract order with stable dtypes (built column by column:
+    no per-row pandas work)."""
+    rows = list(rows)
+    columns = {c: [getattr(r, c) for r in rows] for c in COLUMNS}
+    df = pd.DataFrame(columns, columns=list(COLUMNS))
+    for col in _NUMERIC:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
     for col in ("start", "end"):
         df[col] = df[col].astype("int64")
     df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
     for col in COLUMNS:
-        if col not in ("value", "value_norm", "value_norm_max", "start", "end", "year"):
-            df[col] = df[col].fillna("").astype(str)
+        if col not in (*_NUMERIC, "start", "end", "year"):
+            df[col] = df[col].astype(object).fillna("").astype(str)
     return df
 
 
