@@ -127,15 +127,17 @@ def is_furniture_line(s: str) -> bool:
     core = _strip_bullet(s)
     if core.endswith(L.TRUNCATION_MARKS) and len(core) < 80:
         return True                                   # a truncated headline from a link list
-    if len(s) <= 60 and any(cue in s for cue in L.FURNITURE_CUES):
+    han = _han_count(s)
+    prose = han >= 15 or s.endswith(("。", "！", "？", "；"))
+    if len(s) <= 60 and not prose and any(cue in s for cue in L.FURNITURE_CUES):
         return True                                   # metadata, bylines, navigation
-    if P.PHONE.search(s) and len(s) <= 120:
+    if P.PHONE.search(s) and not prose:
         return True                                   # contact lines and ads
     if core != s and len(core) <= 40 and not core.endswith(("。", "！", "？", "；")):
         return True                                   # a bulleted link
-    if len(s) <= 40 and s.count("丨") + s.count("|") + s.count(">") + s.count("›") >= 2 and not s.startswith("|"):
+    if (len(s) <= 40 and s.count("丨") + s.count("|") + s.count(">") + s.count("›") >= 2
+            and not s.startswith("|") and not any(c.isdigit() for c in s)):
         return True                                   # breadcrumbs and menus
-    han = _han_count(s)
     if han == 0 and P.DATE.search(s):
         return True                                   # a bare timestamp line
     return False

@@ -86,6 +86,8 @@ def _is_date_or_name(text: str, m: re.Match, unit: str, n1: str) -> bool:
             return True
     if unit == "周" and after.startswith("年"):
         return True
+    if unit == "度" and not (any(c in text[max(0, start - 8):start] for c in L.ENERGY_CONTEXT) or after.startswith(L.ENERGY_CONTEXT)):
+        return True                                            # 35度: a degree, not kWh
     return False
 
 
@@ -95,7 +97,7 @@ def _skip(text: str, m: re.Match, excluded: Spans) -> bool:
     if excluded.covers(start, end):
         return True
     before = text[max(0, start - 4):start]
-    if before.endswith("第"):
+    if before.rstrip().endswith("第"):
         return True                                            # 第五届
     if text.startswith(("+", "＋"), end) or text.startswith(("+", "＋"), m.start("unit") if m["unit"] else end):
         return True                                            # 2+1 formulas
@@ -105,6 +107,8 @@ def _skip(text: str, m: re.Match, excluded: Spans) -> bool:
     n1 = m["n1"]
     if n1 and n1[0] in _CHINESE_CHARS:
         unit = m["unit"]
+        if before.endswith(L.WEEKDAY_BEFORE):
+            return True                                        # 周一至周五
         if n1 == "一" and unit in L.ARTICLE_CLASSIFIERS and not m["sep"]:
             return True                                        # 一批, 一块: an article
         if unit in L.STAGE_CLASSIFIERS:
@@ -165,9 +169,10 @@ def _quantity_mention(text: str, m: re.Match) -> Mention | None:
         value = v1
     if m["per"]:
         written_unit += "/" + m["per"]
+    sign = -1.0 if m["sign"] else 1.0
     return Mention(
-        start=m.start(), end=m.end(), surface=m.group(), value=value, unit=written_unit,
-        value_norm=v1 * mult1 * factor, unit_norm=unit_norm, quantity=quantity,
+        start=m.start(), end=m.end(), surface=m.group(), value=sign * value, unit=written_unit,
+        value_norm=sign * v1 * mult1 * factor, unit_norm=unit_norm, quantity=quantity,
         value_norm_max=value_norm_max, rule="range" if n2 else "number+unit",
     )
 

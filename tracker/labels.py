@@ -25,8 +25,6 @@ _CHANGE = P.cue_pattern(L.CHANGE_CUES)
 _PLAN = P.cue_pattern(L.PLAN_SENTENCE_CUES)
 _DOC_TARGET = P.cue_pattern(L.DOC_TARGET_CUES)
 _DOC_ACHIEVED = P.cue_pattern(L.DOC_ACHIEVED_CUES)
-_UP = P.cue_pattern(L.UP_WORDS)
-_DOWN = P.cue_pattern(L.DOWN_WORDS)
 _CITY = P.cue_pattern(L.CITY_WIDE)
 _LEAD_NOISE = sorted(L.METRIC_LEADING_NOISE, key=len, reverse=True)
 _TRAIL_NOISE = sorted(L.METRIC_TRAILING_NOISE, key=len, reverse=True)
@@ -203,12 +201,21 @@ def year_of(prefix: str, sentence: str, ctx: DocContext) -> int | None:
 
 
 def direction_of(prefix: str) -> str:
-    window = prefix[-10:]
-    up = [m.end() for m in _UP.finditer(window)]
-    down = [m.end() for m in _DOWN.finditer(window)]
-    if not up and not down:
+    """`up`/`down` when a change word governs the figure: only filler (同比, 分别, 至 …) stands
+    between them, inside the figure's clause."""
+    cut = max((m.end() for m in P.CHANGE_WINDOW_END.finditer(prefix, max(0, len(prefix) - 24))), default=max(0, len(prefix) - 24))
+    window = prefix[cut:]
+    last = None
+    for m in P.CHANGE_WORD.finditer(window):
+        last = m
+    if last is None or last.group() in L.NOT_CHANGE_WORDS:
         return ""
-    return "up" if max(up, default=-1) > max(down, default=-1) else "down"
+    gap = window[last.end():]
+    if P.CHANGE_GAP.fullmatch(gap) is None and not (
+        last.group() in L.TRANSITIVE_CHANGE_WORDS and len(gap) <= L.CHANGE_OBJECT_MAX and not P.CHANGE_WORD.search(gap)
+    ):
+        return ""
+    return "up" if last.group() in L.UP_WORDS else "down"
 
 
 def _strip_noise(s: str) -> str:
@@ -288,6 +295,12 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             metric, table_kind, table_year = in_table
             kind, year = table_kind or ctx.default_kind, table_year or ctx.year
             c0, c1 = s0, s1
+        direction = direction_of(prefix)
+        if not direction and rows and rows[-1].sentence == sentence.strip() and rows[-1].direction:
+            if P.COORDINATION_GAP.fullmatch(text, prev_end, m.start):
+                direction = rows[-1].direction            # 分别增长69.8%、57.8%和33.1%
+        if not direction and m.rule == "doubling":
+            direction = "up"
         found = [(p - s0, place, full) for p, place, full in places[bisect_left(place_pos, s0):bisect_left(place_pos, s1)]]
         district, subdistrict = sentence_place(found, m.start - s0, ctx)
         rows.append(Row(
@@ -301,7 +314,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             kind=kind,
             metric=metric, value=m.value, unit=m.unit, value_norm=m.value_norm,
             value_norm_max=m.value_norm_max, unit_norm=m.unit_norm, quantity=m.quantity,
-            qualifier=m.qualifier, direction=direction_of(prefix), year=year,
+            qualifier=m.qualifier, direction=direction, year=year,
             surface=m.surface, sentence=sentence.strip(), start=m.start, end=m.end,
             source=doc.source, rule=m.rule,
         ))

@@ -62,7 +62,7 @@ UNITS: dict[str, tuple[str, float, str]] = {
     "MW": ("瓦", 1e6, "power"), "GW": ("瓦", 1e9, "power"),
     # energy
     "千瓦时": ("千瓦时", 1.0, "energy"), "kWh": ("千瓦时", 1.0, "energy"), "度电": ("千瓦时", 1.0, "energy"),
-    "兆瓦时": ("千瓦时", 1e3, "energy"), "吨标准煤": ("吨标准煤", 1.0, "energy"),
+    "兆瓦时": ("千瓦时", 1e3, "energy"), "度": ("千瓦时", 1.0, "energy"), "吨标准煤": ("吨标准煤", 1.0, "energy"),
     "吨标煤": ("吨标准煤", 1.0, "energy"),
     # weight
     "吨": ("吨", 1.0, "weight"), "公斤": ("吨", 1e-3, "weight"), "千克": ("吨", 1e-3, "weight"),
@@ -82,7 +82,7 @@ CLASSIFIERS: tuple[str, ...] = (
     "张", "座", "栋", "幢", "条", "处", "项", "台", "辆", "艘", "架", "部", "件", "次", "场", "批",
     "期", "支", "位", "只", "头", "株", "棵", "片", "块", "组", "类", "种", "份", "篇", "本", "册",
     "门", "盏", "根", "对", "宗", "轮", "趟", "层", "笔", "起", "例", "款", "枚", "颗", "床", "口",
-    "单", "届", "节", "堂", "孔", "扇", "段", "所次", "箱", "桶", "吨次", "列", "集", "季",
+    "单", "届", "节", "堂", "孔", "扇", "段", "所次", "箱", "桶", "吨次", "列", "集", "季", "方面", "班",
 )
 
 #: Separators of a range (`3至5`, `3-5`, `3~5`, `3到5`).
@@ -122,16 +122,21 @@ IDIOMS: tuple[str, ...] = (
     "四面八方", "五湖四海", "七上八下", "百花齐放", "百年大计", "一次性", "一张网", "一张图",
     "一条龙", "一分钱", "一年一度", "一批次", "十全十美", "九牛一毛", "三番五次", "百万人口",
     "一户一档", "一户一策", "一村一品", "一楼一策", "一事一议", "两个确立", "两个维护",
-    "一站一", "一区一", "一街一", "一镇一", "一村一", "一处一", "一点一",
+    "一站一", "一区一", "一街一", "一镇一", "一村一", "一处一", "一点一", "成千上万", "成百上千",
+    "千条线", "一根针", "三班倒",
 )
 #: A lone 一 before these classifiers is an article (`一批`, `一块`), not a count.
 ARTICLE_CLASSIFIERS: tuple[str, ...] = (
     "批", "块", "张", "条", "种", "片", "场", "次", "份", "道", "门", "把", "个", "项", "件", "支",
     "部", "位", "座", "处", "类", "轮", "组", "套", "间", "本", "家", "期", "层", "段", "届", "节",
-    "对", "口", "款", "株", "棵", "根", "颗", "枚", "起", "例", "宗", "笔", "篇", "册", "单",
+    "对", "口", "款", "株", "棵", "根", "颗", "枚", "起", "例", "宗", "笔", "篇", "册", "单", "方面",
 )
 #: A bare 十/百/千/万 after these words is indefinite (`数十个`, `上百家`, `近百`).
-INDEFINITE_BEFORE: tuple[str, ...] = ("数", "几", "上", "成", "近", "逾", "好", "每")
+INDEFINITE_BEFORE: tuple[str, ...] = ("数", "几", "上", "近", "逾", "好", "每")
+#: A numeral after these is a weekday (`周一至周五`), not a figure.
+WEEKDAY_BEFORE: tuple[str, ...] = ("周", "星期", "礼拜")
+#: A bare 度 is energy only near one of these (`年发电量超过100万度`); else it is a degree.
+ENERGY_CONTEXT: tuple[str, ...] = ("电",)
 #: A lone 万 or 亿 before a unit is part of the unit's name (`亿元`, `万人`), not a figure.
 BARE_MULTIPLIER_WORDS: tuple[str, ...] = ("万", "亿", "萬", "億", "万亿")
 #: After a number these make it indefinite (`十几个`, `二十多`).
@@ -179,9 +184,26 @@ CONTEXT_CUES: tuple[str, ...] = ("范围内", "现有", "拥有", "总面积", "
 #: Words that turn `同比增长` into a plan (`预期指标是…增长10%`).
 PLAN_SENTENCE_CUES: tuple[str, ...] = ("预期", "目标", "计划", "力争", "确保", "将", "预计", "争取", "年内", "到20")
 
-#: Direction of a change, read just before the figure.
-UP_WORDS: tuple[str, ...] = ("增长", "增加", "提高", "上升", "提升", "扩大", "增幅", "增速", "上涨", "增至", "翻")
-DOWN_WORDS: tuple[str, ...] = ("下降", "减少", "降低", "下滑", "缩减", "压减", "降幅", "回落", "缩小", "减排", "降至", "减至", "缩短")
+#: Direction of a change: a change word governs the figure after it when only CHANGE_FILLER
+#: words stand between them (`同比增长8%`, `增幅较一季度提高18.2个百分点`, `压缩至5个工作日`).
+UP_WORDS: tuple[str, ...] = ("增长", "增加", "提高", "上升", "提升", "扩大", "增幅", "增速", "上涨", "增至", "翻", "增")
+DOWN_WORDS: tuple[str, ...] = (
+    "下降", "减少", "降低", "下滑", "缩减", "压减", "降幅", "回落", "缩小", "减排", "降至", "减至", "缩短",
+    "压缩", "减", "降",
+)
+#: Words that contain a change word but name a thing (增加值: value added; 新增: newly added).
+NOT_CHANGE_WORDS: tuple[str, ...] = ("增加值", "新增", "增值税", "增量", "增长极", "减税", "降费", "增收", "增效", "减负", "降本")
+CHANGE_FILLER: tuple[str, ...] = (
+    "同比", "可比", "年均", "平均", "分别", "了", "到", "至", "为", "达到", "达", "约", "近", "超过", "超",
+    "幅度", "率", "速度", "左右", "以上", "和", "及", "与", "、", " ", "首次", "双双", "均", "都", "也",
+    "继续", "再", "将", "已",
+)
+#: These change verbs reach over a short object (`减少二氧化碳排放5万吨`).
+TRANSITIVE_CHANGE_WORDS: tuple[str, ...] = ("增加", "减少", "提高", "降低", "压减", "削减", "减排", "提升", "扩大", "缩减")
+#: How long that object may be, in characters.
+CHANGE_OBJECT_MAX = 8
+#: Between coordinated figures (`分别增长69.8%、57.8%和33.1%`): the later ones share the change.
+COORDINATORS: tuple[str, ...] = ("、", "和", "及", "与", "以及", ",", "，", " ")
 
 #: Generic economic words (投资, 资金, 收入) yield to a figure's purpose: funds for green energy
 #: are environment, funds for industry innovation.

@@ -87,7 +87,7 @@ QUANTITY = _re.compile(
             (?P<den>{ARABIC}|{CHINESE}) 分之 (?P<numer>{ARABIC}|{CHINESE})
         )
       | (?P<cheng>                                # 九成, 七成五 (a share in tenths)
-            (?P<cheng_n>[一二三四五六七八九十]) 成 (?P<cheng_d>[一二三四五六七八九](?![\u4e00-\u9fff]))?
+            (?P<cheng_n>[一二三四五六七八九十]) 成 (?P<cheng_d>[一二三四五六七八九](?![0-9一二三四五六七八九十百千万亿个名家人户所项条位]))?
         )
       | (?P<fan>                                  # 翻一番, 翻两番, 翻番
             翻 (?P<fan_n>[一两二三四])? 番
@@ -96,7 +96,9 @@ QUANTITY = _re.compile(
             (?P<sl_n>[0-9]{{1,2}}) / (?P<sl_d>[0-9]{{1,2}}) (?![0-9/])
         )
       | (?P<qty>
-            (?P<n1>{ARABIC}|{CHINESE}) (?P<m1>{MULTIPLIER})?          # 8.07 万 | 二十三万
+            (?P<sign>[-−－](?=[0-9]))?                                # 同比-2.1%: a written minus
+            (?P<n1>{ARABIC}|{CHINESE}) [ \u00a0]? (?P<m1>{MULTIPLIER})?   # 8.07 万 | 二十三万 | 52.52 万
+            [ \u00a0]?                                                # 4396 吨: one space may stand before the unit
             (?:                                                        # a range: 3至5, 3%-5%
                 (?P<u1>{UNIT})? (?P<sep>{alternation(L.RANGE_SEPARATORS)})
                 (?P<n2>{ARABIC}|{CHINESE}) (?P<m2>{MULTIPLIER})?
@@ -113,7 +115,7 @@ QUANTITY = _re.compile(
 #: Where a quantity can start: digits, Chinese numerals, 翻 (翻一番). Scanning for these with the
 #: standard library's ``re`` and trying QUANTITY only there is several times faster than letting
 #: QUANTITY search every position, with the same matches (every alternative starts with one).
-QUANTITY_START = _re.compile("[0-9０-９翻" + CHINESE_NUMERAL_CHARS + "]+")
+QUANTITY_START = _re.compile("[-−－0-9０-９翻" + CHINESE_NUMERAL_CHARS + "]+")
 
 #: A bare number filling a table cell (`| 312.5 |`): the unit comes from the column header.
 BARE_CELL = regex.compile(
@@ -200,5 +202,13 @@ def theme_pattern() -> regex.Pattern:
     return _re.compile(trie(k for t in themes() for k in t.keywords))
 
 
-def cue_pattern(words: Iterable[str]) -> regex.Pattern:
-    return regex.compile(alternation(words))
+def cue_pattern(words: Iterable[str]) -> "_re.Pattern[str]":
+    return _re.compile(alternation(words))
+
+
+#: Change words (and the look-alikes that are not changes, matched first: 增加值 before 增加).
+CHANGE_WORD = _re.compile(alternation([*L.UP_WORDS, *L.DOWN_WORDS, *L.NOT_CHANGE_WORDS]))
+CHANGE_GAP = _re.compile(f"(?:{alternation(L.CHANGE_FILLER)})*")
+COORDINATION_GAP = _re.compile(f"(?:{alternation([*L.COORDINATORS, *L.TRAILING_QUALIFIERS])})+")
+#: Where a change's reach stops: the last comma, semicolon or full stop before the figure.
+CHANGE_WINDOW_END = _re.compile("[，,；;。：:！？!?\n\r]")
