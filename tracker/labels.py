@@ -19,6 +19,7 @@ from .gazetteer import Place, place_by_name, themes
 from .model import Mention, Row
 
 _TARGET = P.cue_pattern(L.TARGET_CUES)
+_WEAK_TARGET = P.cue_pattern(L.WEAK_TARGET_CUES)
 _ACHIEVED = P.cue_pattern(L.ACHIEVED_CUES)
 _CONTEXT = P.cue_pattern(L.CONTEXT_CUES)
 _CHANGE = P.cue_pattern(L.CHANGE_CUES)
@@ -173,7 +174,9 @@ def theme_of(metric: str, clause: list[tuple[int, str, float]], sentence: list[t
 
 
 def kind_of(prefix: str, suffix: str, sentence: str, default: str) -> str:
-    """Nearest cue before the figure in its sentence, else the first after it, else the document's."""
+    """The nearest clear cue before the figure in its sentence (将, 已, 累计, 范围内 …); else the
+    first after it (…，已全部完成); else a verb of doing before it (推进, 新建 → target); else the
+    document's dominant tense."""
     cues = []
     for kind, pattern in (("target", _TARGET), ("achieved", _ACHIEVED), ("context", _CONTEXT), ("change", _CHANGE)):
         cues += [(m.end(), kind) for m in pattern.finditer(prefix)]
@@ -181,23 +184,51 @@ def kind_of(prefix: str, suffix: str, sentence: str, default: str) -> str:
         kind = max(cues)[1]
     else:
         after = []
-        for kind, pattern in (("achieved", _ACHIEVED), ("context", _CONTEXT)):
+        for kind, pattern in (("achieved", _ACHIEVED), ("context", _CONTEXT), ("target", _TARGET)):
             m = pattern.search(suffix)
             if m:
                 after.append((m.start(), kind))
-        kind = min(after)[1] if after else default
+        if after:
+            kind = min(after)[1]
+        elif _WEAK_TARGET.search(prefix):
+            kind = "target"
+        else:
+            kind = default
     if kind == "change":
         kind = "target" if _PLAN.search(sentence) else "achieved"
     return kind
 
 
-def year_of(prefix: str, sentence: str, ctx: DocContext) -> int | None:
+def year_of(prefix: str, sentence: str, ctx: DocContext, carried: int | None = None) -> int | None:
+    """The year named in the sentence (nearest before the figure; 今年/去年 from the publication
+    year), else the year ``carried`` from the paragraph's opening or its section heading, else
+    the document's year."""
     years = [(m.start(), int(m["y"])) for m in P.YEAR_WORD.finditer(sentence)]
     years += [(m.start(), (ctx.year or 0) + L.RELATIVE_YEARS[m.group()]) for m in P.RELATIVE_YEAR.finditer(sentence) if ctx.year]
     if not years:
-        return ctx.year
+        return carried or ctx.year
     before = [y for pos, y in years if pos < len(prefix)]
     return before[-1] if before else min(years)[1]
+
+
+def carried_year(text: str, pos: int, ctx: DocContext, floor: int = 0) -> int | None:
+    """The year a paragraph opens with (`2024年，…`) or its section heading names (`二、2025年主要任务`)."""
+    line_start = max(text.rfind("\n", floor, pos), text.rfind("\r", floor, pos)) + 1
+    opening = text[line_start:line_start + 16].lstrip()
+    m = P.YEAR_WORD.match(opening) or P.RELATIVE_YEAR.match(opening)
+    if m:
+        return int(m["y"]) if "y" in m.groupdict() and m["y"] else (ctx.year + L.RELATIVE_YEARS[m.group()] if ctx.year else None)
+    end = line_start - 1
+    for _ in range(40):                                 # walk back to the section heading
+        if end <= floor:
+            break
+        start = max(text.rfind("\n", floor, end), text.rfind("\r", floor, end)) + 1
+        line = text[start:end].strip()
+        if line and len(line) <= L.HEADING_MAX and not line.endswith(("。", "；", ";", "，", ",", "|")):
+            m = P.YEAR_WORD.search(line)
+            return int(m["y"]) if m else None
+        end = start - 1
+    return None
 
 
 def direction_of(prefix: str) -> str:
@@ -219,7 +250,14 @@ def direction_of(prefix: str) -> str:
 
 
 def _strip_noise(s: str) -> str:
-    return P.METRIC_NOISE.sub("", s)
+    """Drop punctuation, cue words and leading place names (闵行区共实施… → 实施… → …)."""
+    for _ in range(3):
+        s = P.METRIC_NOISE.sub("", s)
+        m = P.place_pattern().match(s)
+        if not m or m.end() == len(s):
+            break
+        s = s[m.end():]
+    return s
 
 
 def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> str:
@@ -289,7 +327,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         prefix, suffix = text[s0:m.start], text[m.end:s1]
         metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == sentence.strip() else "")
         kind = kind_of(prefix, suffix, sentence, ctx.default_kind)
-        year = year_of(prefix, sentence, ctx)
+        year = year_of(prefix, sentence, ctx, carried_year(text, s0, ctx, spans[0][0]))
         in_table = _table_labels(text, m) if "|" in sentence else None
         if in_table:
             metric, table_kind, table_year = in_table

@@ -164,11 +164,14 @@ DURATION_YEAR_AFTER: tuple[str, ...] = ("时间", "内", "以内", "左右", "�
 
 #: Words that mark a figure as planned (target) or done (achieved), or as a background fact.
 TARGET_CUES: tuple[str, ...] = (
-    "将", "计划", "预计", "力争", "目标", "确保", "年内", "争取", "拟", "推进", "推动", "实施",
-    "启动", "新建", "新开建", "新开办", "新启用", "加快", "打造", "预期", "布局", "谋划", "规划",
-    "开工", "筹建", "设立", "建立", "新增", "任务", "指标", "明年", "到20", "至20", "努力", "全力",
-    "聚力", "着力", "持续", "下一步", "接下来", "有序", "统筹", "组建", "达到", "实现", "设置",
-    "引进", "招引", "新培育", "完善", "优化", "开展", "举办", "深化",
+    "将", "计划", "预计", "力争", "目标", "确保", "年内", "争取", "拟", "预期", "明年", "到20", "至20",
+    "下一步", "接下来", "任务", "指标", "努力", "要求",
+)
+#: Verbs of doing: a target unless the rest of the sentence says it is done (`…，已全部完成`).
+WEAK_TARGET_CUES: tuple[str, ...] = (
+    "推进", "推动", "实施", "启动", "新建", "新开建", "新开办", "新启用", "加快", "打造", "布局", "谋划",
+    "规划", "开工", "筹建", "设立", "建立", "新增", "全力", "聚力", "着力", "持续", "有序", "统筹", "组建",
+    "达到", "实现", "设置", "引进", "招引", "新培育", "完善", "优化", "开展", "举办", "深化",
 )
 ACHIEVED_CUES: tuple[str, ...] = (
     "已", "已经", "累计", "完成了", "实现了", "首批", "覆盖", "涵盖", "培训了", "建成了", "获得",
@@ -210,7 +213,9 @@ COORDINATORS: tuple[str, ...] = ("、", "和", "及", "与", "以及", ",", "，
 THEME_WEIGHT: dict[str, float] = {"economy": 0.5}
 
 #: Relative year words → offset from the publication year.
-RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "当年": 0, "全年": 0, "年内": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}
+RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}
+#: A heading is a short line without a closing full stop; its year applies to the lines below it.
+HEADING_MAX = 40
 
 #: Words stripped from the front of a metric phrase (verbs and cues that carry no meaning of their own).
 METRIC_LEADING_NOISE: tuple[str, ...] = (
