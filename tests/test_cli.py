@@ -1,0 +1,97 @@
+"""The command line: formats, stdout, document naming and exit status."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tracker.model import COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "raw" / "003_39cc09a31d753d9a.txt"
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "tracker", *map(str, args)], capture_output=True, cwd=cwd)
+
+
+def test_csv_file_has_bom_and_the_contract_columns(tmp_path):
+    out = tmp_path / "t.csv"
+    done = run("extract", SEED, "-o", out)
+    assert done.returncode == 0, done.stderr.decode()
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    df = pd.read_csv(out, encoding="utf-8-sig", dtype={"doc_id": str})
+    assert tuple(df.columns) == COLUMNS
+    assert (df["source"] == str(SEED)).all()
+    row = df[df.surface == "122亿元"].iloc[0]
+    assert (row.value, row.unit, row.value_norm, row.unit_norm, row.quantity) == (122, "亿元", 12200000000, "元", "money")
+
+
+def test_csv_on_stdout_has_no_bom():
+    done = run("extract", SEED)
+    assert done.returncode == 0
+    assert done.stdout.startswith(b"doc_id,title,published,")
+
+
+@pytest.mark.parametrize("fmt, suffix", [("jsonl", ".jsonl"), ("parquet", ".parquet"), ("csv", ".out")])
+def test_formats_give_the_same_rows(tmp_path, fmt, suffix):
+    reference = tmp_path / "ref.csv"
+    assert run("extract", SEED, "-o", reference).returncode == 0
+    out = tmp_path / f"t{suffix}"
+    assert run("extract", SEED, "-o", out, "--format", fmt).returncode == 0
+    ref = pd.read_csv(reference, encoding="utf-8-sig", dtype={"doc_id": str})
+    if fmt == "jsonl":
+        got = pd.DataFrame([json.loads(line) for line in out.read_text(encoding="utf-8").split("\n") if line])
+    elif fmt == "parquet":
+        got = pd.read_parquet(out)
+    else:
+        got = pd.read_csv(out, encoding="utf-8-sig", dtype={"doc_id": str})
+    assert tuple(got.columns) == COLUMNS
+    assert got["surface"].tolist() == ref["surface"].tolist()
+    assert got["start"].tolist() == ref["start"].tolist()
+
+
+def test_format_follows_the_extension(tmp_path):
+    out = tmp_path / "t.parquet"
+    assert run("extract", SEED, "-o", out).returncode == 0
+    assert out.read_bytes()[:4] == b"PAR1"
+
+
+def test_files_sharing_a_name_get_relative_doc_ids(tmp_path):
+    for sub in ("a", "b"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+        (tmp_path / "in" / sub / "x.txt").write_text("年内新开建幼儿园3所。", encoding="utf-8")
+    out = tmp_path / "t.csv"
+    assert run("extract", tmp_path / "in", "-o", out).returncode == 0
+    df = pd.read_csv(out, encoding="utf-8-sig")
+    assert sorted(df["doc_id"]) == ["a/x", "b/x"]
+
+
+def test_usage_errors_exit_1():
+    assert run("extract").returncode == 1
+    assert run("frobnicate").returncode == 1
+    assert run("extract", SEED, "--format", "xml").returncode == 1
+
+
+def test_unreadable_input_exits_2_and_the_rest_is_written(tmp_path):
+    bad = tmp_path / "bad.pdf.txt"
+    bad.write_bytes(b"%PDF-1.7 binary")
+    out = tmp_path / "t.csv"
+    done = run("extract", SEED, bad, tmp_path / "missing.txt", "-o", out)
+    assert done.returncode == 2
+    err = done.stderr.decode()
+    assert "not text: looks like a PDF" in err and "missing.txt" in err and "Traceback" not in err
+    assert len(pd.read_csv(out, encoding="utf-8-sig")) > 10
+
+
+def test_evaluate_with_predictions(tmp_path):
+    out = tmp_path / "t.csv"
+    run("extract", ROOT / "data" / "raw", "-o", out)
+    done = run("evaluate", "--gold", ROOT / "tests" / "data" / "seeds_gold.csv", "--docs", ROOT / "data" / "raw", "--pred", out)
+    assert done.returncode == 0
+    assert b"strict_f1=" in done.stdout.splitlines()[-1]
