@@ -125,7 +125,7 @@ def is_furniture_line(s: str) -> bool:
     if not s:
         return False
     core = _strip_bullet(s)
-    if core.endswith(L.TRUNCATION_MARKS) and len(core) < 80:
+    if core.endswith(L.TRUNCATION_MARKS) and not core.endswith("……") and len(core) < 80:
         return True                                   # a truncated headline from a link list
     han = _han_count(s)
     prose = han >= 15 or s.endswith(("。", "！", "？", "；"))
@@ -143,13 +143,24 @@ def is_furniture_line(s: str) -> bool:
     return False
 
 
+_ITEM_START = L.TARGET_CUES + L.WEAK_TARGET_CUES + L.ACHIEVED_CUES
+
+
+def _headline_like(s: str, prose: bool) -> bool:
+    """A short line that is neither prose nor an item of a list (numbered, or opening with a verb
+    of doing such as 新建, 完成)."""
+    return not prose and len(s) < L.LINK_LINE_MAX and not P.LIST_MARKER.match(s) and not s.startswith(_ITEM_START)
+
+
 def body_spans(text: str) -> list[tuple[int, int]]:
     """The stretches of ``text`` that are article body.
 
     The body ends at the first section marker that follows some body text (相关阅读, 热门文章,
-    上一篇, 版权所有 …); before that, single lines of furniture are left out.
+    上一篇, 版权所有 …); before that, single lines of furniture are left out, and so is a
+    trailing run of short headline-like lines after the last paragraph of prose (a link list
+    with no marker above it). Numbered list items are never part of such a run.
     """
-    spans: list[tuple[int, int]] = []
+    kept: list[tuple[int, int, str, bool]] = []
     seen_prose = False
     for start, end, s in lines(text):
         if not s:
@@ -159,9 +170,17 @@ def body_spans(text: str) -> list[tuple[int, int]]:
             break
         if is_furniture_line(s):
             continue
-        if _han_count(s) >= 30:
-            seen_prose = True
-        if spans and spans[-1][1] >= start - 2 and text[spans[-1][1]:start].strip() == "":
+        prose = _han_count(s) >= 30
+        seen_prose = seen_prose or prose
+        kept.append((start, end, s, prose))
+    run = 0                                           # headline-like lines at the very end
+    while run < len(kept) and _headline_like(kept[-1 - run][2], kept[-1 - run][3]):
+        run += 1
+    if run >= L.LINK_RUN_MIN and run < len(kept):
+        kept = kept[:-run]
+    spans: list[tuple[int, int]] = []
+    for start, end, _, _ in kept:
+        if spans and text[spans[-1][1]:start].strip() == "" and "\n\n" not in text[spans[-1][1]:start].replace("\r", ""):
             spans[-1] = (spans[-1][0], end)           # join neighbouring body lines
         else:
             spans.append((start, end))

@@ -248,6 +248,8 @@ END_MARKERS: tuple[str, ...] = (
     "脚注信息", "友情链接", "推广信息", "分享到", "扫一扫", "扫描二维码", "长按", "关注公众号",
     "------", "Copyright", "copyright", "©", "*转载", "转载请注明", "本文来源", "网友评论", "发表评论",
     "评论列表", "更多新闻", "更多精彩", "返回顶部", "打印本页", "关闭窗口", "【责任编辑", "责任编辑",
+    "往期回顾", "往期推荐", "往期精彩", "阅读原文", "大家都在看", "为您推荐", "今日推荐", "精选推荐",
+    "返回搜狐", "本文来自", "扫码", "—END—", "- END -", "END", "点击进入专题", "专题：",
 )
 #: A line holding one of these is metadata or an ad, not body text.
 FURNITURE_CUES: tuple[str, ...] = (
@@ -255,7 +257,12 @@ FURNITURE_CUES: tuple[str, ...] = (
     "发布时间", "发布于", "发布日期", "日期:", "日期：", "作者:", "作者：", "编辑:", "编辑：",
     "电话", "手机", "微信", "热线", "联系人", "QQ", "邮箱", "字号", "文字:", "文字：", "【 】",
     "返回首页", "首页", "登录", "注册", "全站搜索", "网站", "二维码", "记者", "通讯员", "摄影",
+    "来源|", "来源 |", "编辑|", "编辑 |", "审核", "校对", "责编", "监制", "排版", "供稿", "原标题",
+    "点击上方", "蓝字", "广告", "分享", "收藏", "打印", "字体", "阅读数", "浏览次数", "访问次数",
 )
+#: A run of this many short lines after the last paragraph, with no list numbering, is a link list.
+LINK_RUN_MIN = 3
+LINK_LINE_MAX = 40
 #: A line ending in one of these is a truncated headline from a link list.
 TRUNCATION_MARKS: tuple[str, ...] = ("...", "…", "..")
 #: Bullets that start link-list lines.

@@ -165,6 +165,8 @@ DATE_CUE = regex.compile(r"发布|日期|时间|发表|更新|来源|作者")
 SENTENCE = regex.compile(f"[^{regex.escape(L.SENTENCE_ENDS)}]*(?:[{regex.escape(L.SENTENCE_ENDS)}]|$)")
 SENTENCE_END = _re.compile(f"[{_re.escape(L.SENTENCE_ENDS)}]")
 CLAUSE_END = _re.compile(f"[{_re.escape(L.CLAUSE_ENDS + L.SENTENCE_ENDS)}]")
+#: List numbering at the start of a line: `1.`, `2、`, `(三)`, `（3）`, `四、`, `①`.
+LIST_MARKER = _re.compile(r"\s*(?:[0-9０-９]{1,3}\s*[.．、)）]|[(（]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳])")
 #: Lines of a markdown/plain table: `| a | b |`.
 TABLE_LINE = regex.compile(r"(?:^|(?<=\r))[ \t]*\|[^\r\n]*\|[ \t]*(?=\r|\n|\Z)", regex.MULTILINE)
 TABLE_RULE = regex.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
