@@ -13,6 +13,7 @@ import pandas as pd
 from . import __version__
 from .document import DocumentError
 from .output import FORMATS, format_for, write_table
+from .cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from .reader import DEFAULT_MAX_MB
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_UNREADABLE = 0, 1, 2
@@ -26,6 +27,16 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def _positive_int(s: str) -> int:
+    try:
+        n = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {s!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="tracker", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -36,6 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", metavar="OUT", help="output file (default: CSV on stdout)")
     ex.add_argument("--format", choices=FORMATS, help="output format (default: from OUT's extension, else csv)")
     ex.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB, help=f"size limit per document in MB (default {DEFAULT_MAX_MB})")
+    ex.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+                    help="worker processes (default: all cores)")
+    ex.add_argument("--cache", metavar="DIR", default=DEFAULT_CACHE_DIR,
+                    help=f"folder of the result cache (default: {DEFAULT_CACHE_DIR} in the current folder)")
+    ex.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    ex.add_argument("--engine", choices=("local", "dask"), default="local",
+                    help="local: this machine's processes (default); dask: a Dask cluster")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="with --engine dask: the scheduler (tcp://host:8786); default: a local cluster")
 
     ev = sub.add_parser("evaluate", help="score extraction against a gold annotation")
     ev.add_argument("--gold", required=True, help="gold CSV (doc_id, surface, context, value_norm, …)")
@@ -49,10 +69,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .pipeline import extract_paths
 
     fmt = format_for(args.output, args.format)
+    if args.scheduler and args.engine != "dask":
+        print("tracker: error: --scheduler needs --engine dask", file=sys.stderr)
+        return EXIT_USAGE
+    if args.engine == "dask":
+        return extract_with_dask(args, fmt)
     if fmt == "parquet" and not args.output:
         print("tracker: error: Parquet needs an output file (-o OUT.parquet)", file=sys.stderr)
         return EXIT_USAGE
-    rows, errors = extract_paths(args.paths, max_mb=args.max_mb)
+    from .parallel import default_jobs
+
+    stats: dict = {}
+    rows, errors = extract_paths(
+        args.paths, max_mb=args.max_mb, jobs=args.jobs or default_jobs(),
+        cache=None if args.no_cache else args.cache, stats=stats,
+    )
     for path, reason in errors.itertuples(index=False):
         print(f"tracker: {path}: {reason}", file=sys.stderr)
     try:
@@ -62,7 +93,44 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.output:
         read = rows["doc_id"].nunique() if len(rows) else 0
-        print(f"tracker: {len(rows)} rows from {read} documents with figures; {len(errors)} unreadable -> {args.output}", file=sys.stderr)
+        cached = f" ({stats['cached']} of {stats['documents']} documents from the cache)" if stats.get("cached") else ""
+        print(f"tracker: {len(rows)} rows from {read} documents with figures; {len(errors)} unreadable -> {args.output}{cached}", file=sys.stderr)
+    return EXIT_SOME_UNREADABLE if len(errors) else EXIT_OK
+
+
+def extract_with_dask(args: argparse.Namespace, fmt: str) -> int:
+    """--engine dask: partitioned Parquet when -o is a folder, else the gathered table."""
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        print('tracker: error: --engine dask needs Dask: pip install "target-tracker[dask]"', file=sys.stderr)
+        return EXIT_USAGE
+    from .parallel import extract_dask, is_folder_output
+
+    folder = is_folder_output(args.output)
+    if folder and args.format not in (None, "parquet"):
+        print("tracker: error: a folder output (-o DIR) is written as partitioned Parquet", file=sys.stderr)
+        return EXIT_USAGE
+    if not folder and fmt == "parquet" and not args.output:
+        print("tracker: error: Parquet needs an output file (-o OUT.parquet) or a folder (-o OUT/)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        rows, errors, n_rows = extract_dask(args.paths, scheduler=args.scheduler, out=args.output if folder else None, max_mb=args.max_mb)
+    except OSError as e:
+        print(f"tracker: error: Dask: {e.strerror or e}", file=sys.stderr)
+        return EXIT_USAGE
+    for path, reason in errors.itertuples(index=False):
+        print(f"tracker: {path}: {reason}", file=sys.stderr)
+    if rows is not None:
+        try:
+            write_table(rows, args.output, fmt)
+        except OSError as e:
+            print(f"tracker: error: could not write {args.output}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.output:
+        shape = "partitioned Parquet in " if folder else ""
+        print(f"tracker: {n_rows} rows; {len(errors)} unreadable -> {shape}{args.output}", file=sys.stderr)
     return EXIT_SOME_UNREADABLE if len(errors) else EXIT_OK
 
 

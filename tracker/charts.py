@@ -10,29 +10,30 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from tracker.table import KIND_COLOURS, TOTALS, distinct_figures, theme_label, themes
+from tracker.gazetteer import theme_labels
+from tracker.table import TOTALS, distinct_figures, theme_label
 
 #: Name of the click selection on the district chart; the dashboard reads it back.
 DISTRICT_PICK = "district_pick"
 NO_YEAR = "未注明 · none"
 MEASURES = {"money": "资金 · Money (亿元)", "area": "面积 · Area (万平方米)"}
-ROW_HEIGHT = 22
-TOP_METRICS = 20
-
-
+ROW_HEIGHT = 22  # pixels per bar in the horizontal bar charts
+TOP_METRICS = 20  # metrics in the rates chart
+#: Colours in the order of themes.csv (Tableau 10), and per kind (the document view's, darker).
 THEME_COLOURS = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2")
+KIND_CHART_COLOURS = {"target": "#d97706", "achieved": "#16a34a", "context": "#60a5fa"}
 
 
 def _theme_scale(present: set[str]) -> alt.Scale:
     """Each theme keeps its colour whatever the filter; only themes present are in the legend."""
     pairs = [(label, THEME_COLOURS[i % len(THEME_COLOURS)])
-             for i, label in enumerate(themes().values()) if label in present]
+             for i, label in enumerate(theme_labels().values()) if label in present]
     pairs += [(label, "#9ca3af") for label in sorted(present - {p for p, _ in pairs})]
     return alt.Scale(domain=[p for p, _ in pairs], range=[c for _, c in pairs])
 
 
 def _kind_scale() -> alt.Scale:
-    return alt.Scale(domain=list(KIND_COLOURS), range=["#d97706", "#16a34a", "#60a5fa"])
+    return alt.Scale(domain=list(KIND_CHART_COLOURS), range=list(KIND_CHART_COLOURS.values()))
 
 
 def _rows_step() -> alt.Step:
@@ -85,7 +86,7 @@ def money_area_by_district(df: pd.DataFrame) -> pd.DataFrame:
     """
     figures = distinct_figures(_named(df))
     parts = []
-    for name, (unit, divisor, _) in TOTALS.items():
+    for name, (unit, divisor) in TOTALS.items():
         rows = figures[figures["unit_norm"] == unit]
         sums = rows.groupby("district")["value_norm"].agg(["sum", "size"]).reset_index()
         parts.append(pd.DataFrame({"district": sums["district"], "measure": MEASURES[name],

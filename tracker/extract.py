@@ -310,10 +310,34 @@ def find_mentions(text: str, spans: Sequence[tuple[int, int]] | None = None) -> 
             if mention is None:
                 continue
             mention.qualifier = _qualifier(text, m, mention.quantity) if m["qty"] else _special_qualifier(text, m)
+            out += coordinated_before(text, mention, s)
             out.append(mention)
     if "|" in text:
         out.sort(key=lambda m: m.start)
     return out
+
+
+def coordinated_before(text: str, m: Mention, floor: int) -> list[Mention]:
+    """Bare numbers listed before ``m`` that share its unit, when the sentence says 分别
+    (`分别为120和35亿元` → 120亿元 too). Returned in text order."""
+    if m.quantity in ("multiple",) or not m.value or "分别" not in text[max(floor, m.start - 30):m.start]:
+        return []
+    scale = m.value_norm / m.value
+    found: list[Mention] = []
+    pos = m.start
+    while True:
+        c = P.COORDINATED_BEFORE.search(text, max(floor, pos - 24), pos)
+        if not c:
+            break
+        v = number_value(c["n"])
+        if v is None:
+            break
+        found.append(Mention(
+            start=c.start("n"), end=c.end("n"), surface=c["n"], value=v, unit=m.unit,
+            value_norm=v * scale, unit_norm=m.unit_norm, quantity=m.quantity, rule="coordinated",
+        ))
+        pos = c.start("n")
+    return found[::-1]
 
 
 def _special_qualifier(text: str, m: re.Match) -> str:

@@ -271,6 +271,8 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
             break
     after = after_raw.split("的")[0] if not after_raw.startswith("的") else after_raw[1:]
     after = _strip_noise(after[:16])
+    if any(c.isdigit() for c in after):
+        after = ""                                    # the next figure, not a name
     if m.quantity == "count" and after:
         return after
     if before and not P.QUANTITY.search(before):

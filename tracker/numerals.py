@@ -80,9 +80,12 @@ def parse_number(s: str) -> float:
             return parse_arabic(t[: -len(m)]) * factor
     if t[:1].isdigit():
         return parse_arabic(t)
-    value = parse_chinese(t)
-    if value is None:
+    whole, _, decimals = t.partition("点")
+    value = parse_chinese(whole)
+    if value is None or (decimals and not all(c in CHINESE_DIGITS for c in decimals)):
         raise ValueError(f"not a number: {s!r}")
+    if decimals:
+        return float(f"{value}." + "".join(str(CHINESE_DIGITS[c]) for c in decimals))
     return float(value)
 
 

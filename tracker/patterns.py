@@ -75,7 +75,7 @@ CHINESE_NUMERAL_CHARS = "".join(
 #: Arabic numbers: thousands separators (only before exactly three digits), decimals, full width.
 ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
 #: A run of Chinese numeral characters; numerals.parse_chinese decides whether it is a number.
-CHINESE = "[" + CHINESE_NUMERAL_CHARS + "]+"
+CHINESE = "[" + CHINESE_NUMERAL_CHARS + "]+(?:点[〇零一二三四五六七八九]+)?"    # 九十六点五
 MULTIPLIER = alternation(L.MULTIPLIERS)
 UNIT = _unit_alternation()
 
@@ -87,7 +87,7 @@ QUANTITY = _re.compile(
             (?P<den>{ARABIC}|{CHINESE}) 分之 (?P<numer>{ARABIC}|{CHINESE})
         )
       | (?P<cheng>                                # 九成, 七成五 (a share in tenths)
-            (?P<cheng_n>[一二三四五六七八九十]) 成 (?P<cheng_d>[一二三四五六七八九](?![0-9一二三四五六七八九十百千万亿个名家人户所项条位]))?
+            (?P<cheng_n>[一二两三四五六七八九十]) 成 (?P<cheng_d>[一二三四五六七八九](?![0-9一二三四五六七八九十百千万亿个名家人户所项条位]))?
         )
       | (?P<fan>                                  # 翻一番, 翻两番, 翻番
             翻 (?P<fan_n>[一两二三四])? 番
@@ -116,6 +116,12 @@ QUANTITY = _re.compile(
 #: standard library's ``re`` and trying QUANTITY only there is several times faster than letting
 #: QUANTITY search every position, with the same matches (every alternative starts with one).
 QUANTITY_START = _re.compile("[-−－0-9０-９翻" + CHINESE_NUMERAL_CHARS + "]+")
+
+#: Bare numbers coordinated before a figure that carries the unit for all of them
+#: (`分别为120和35亿元`, `分别新建3、5、8个`): read backwards from the figure.
+COORDINATED_BEFORE = _re.compile(rf"(?<![0-9０-９.．,])(?P<n>{ARABIC})\s*(?:、|和|及|与|,|，)\s*\Z")
+#: The word that makes such a list a list of separate figures.
+RESPECTIVELY = "分别"
 
 #: A bare number filling a table cell (`| 312.5 |`): the unit comes from the column header.
 BARE_CELL = regex.compile(

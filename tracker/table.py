@@ -10,15 +10,15 @@ it; an empty or missing entry means no filter on that column.
 """
 from __future__ import annotations
 
-import csv
 import html
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache, reduce
-from importlib.resources import files
+from functools import reduce
 from operator import and_
 from typing import Any, NamedTuple
 
 import pandas as pd
+
+from tracker.gazetteer import theme_labels
 
 
 class Filter(NamedTuple):
@@ -44,11 +44,8 @@ SEARCHED: tuple[str, ...] = ("metric", "sentence")
 TABLE_LIMIT = 10_000
 #: A cell starting with one of these is a formula (or the start of one) to a spreadsheet.
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-#: Figures summed in the headline: quantity name → (unit_norm summed, divisor, unit shown).
-TOTALS: dict[str, tuple[str, float, str]] = {
-    "money": ("元", 1e8, "亿元"),
-    "area": ("平方米", 1e4, "万平方米"),
-}
+#: Figures summed in the headline: name → (unit_norm summed, divisor): 元 in 亿元, 平方米 in 万平方米.
+TOTALS: dict[str, tuple[str, float]] = {"money": ("元", 1e8), "area": ("平方米", 1e4)}
 #: One figure counted once in totals, however often the documents repeat it.
 FIGURE_KEY: tuple[str, ...] = ("doc_id", "metric", "value_norm", "unit_norm")
 #: Highlight colour of each kind in the document view.
@@ -56,20 +53,13 @@ KIND_COLOURS: dict[str, str] = {"target": "#fde68a", "achieved": "#bbf7d0", "con
 FURNITURE_STYLE = "color:#9ca3af"
 
 
-@cache
-def themes() -> dict[str, str]:
-    """Theme key → label, ``城市更新与住房 · Urban renewal & housing``, in the order of themes.csv.
+def theme_label(key: str) -> str:
+    """A theme's label, ``城市更新与住房 · Urban renewal & housing``; an unknown key is its own label.
 
-    >>> themes()["urban_renewal"]
+    >>> theme_label("urban_renewal")
     '城市更新与住房 · Urban renewal & housing'
     """
-    text = (files("tracker") / "resources" / "themes.csv").read_text(encoding="utf-8")
-    return {row["key"]: f"{row['zh']} · {row['en']}" for row in csv.DictReader(text.splitlines())}
-
-
-def theme_label(key: str) -> str:
-    """The label of a theme key; an unknown key is its own label."""
-    return themes().get(key, key)
+    return theme_labels().get(key, key)
 
 
 # --- filters and facets -------------------------------------------------------------------
@@ -195,7 +185,7 @@ def headline(df: pd.DataFrame) -> dict[str, Any]:
         "documents": df["doc_id"].nunique(),
         "districts": df.loc[df["district"] != "", "district"].nunique(),
     }
-    for name, (unit, divisor, _) in TOTALS.items():
+    for name, (unit, divisor) in TOTALS.items():
         summed = distinct_figures(df[df["unit_norm"] == unit])
         out[name] = float(summed["value_norm"].sum()) / divisor
         out[f"{name}_kinds"] = sorted(summed["kind"].dropna().unique())
@@ -282,7 +272,7 @@ def table_view(df: pd.DataFrame) -> pd.DataFrame:
         "value_norm": df["value_norm"],
         "unit_norm": df["unit_norm"],
         "kind": df["kind"],
-        "theme": df["theme"].map(theme_label),
+        "theme": df["theme"].map(lambda key, labels=theme_labels(): labels.get(key, key)),
         "district": df["district"],
         "subdistrict": df["subdistrict"],
         "year": df["year"],
