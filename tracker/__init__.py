@@ -3,8 +3,9 @@ traceable table.
 
 >>> import tracker
 >>> df = tracker.extract_text("启动旧住房成套改造8.07万平方米。", doc_id="demo")
->>> df.loc[0, ["surface", "value_norm", "unit_norm", "quantity"]].tolist()
-['8.07万平方米', 80700.0, '平方米', 'area']
+>>> row = df.iloc[0]
+>>> row.surface, float(row.value_norm), row.unit_norm, row.quantity
+('8.07万平方米', 80700.0, '平方米', 'area')
 """
 from .document import Document, DocumentError
 from .model import COLUMNS

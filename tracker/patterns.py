@@ -1,4 +1,4 @@
-"""The only module that holds regular-expression source. Every pattern is built from the tables
+r"""The only module that holds regular-expression source. Every pattern is built from the tables
 in ``lexicon`` by :func:`alternation` (escaped, longest alternative first) and compiled once.
 
 The hot patterns (QUANTITY, places, theme keywords) use the standard library's ``re``, which
@@ -36,11 +36,11 @@ def _unit_alternation() -> str:
 
 
 def trie(words: Iterable[str]) -> str:
-    """Like :func:`alternation`, but factored by common prefixes (宝山(?:区)?|普陀区) so that a
+    """Like :func:`alternation`, but factored by common prefixes (宝山区?|普陀区) so that a
     long word list fails fast at each position. Longer words still win over their prefixes.
 
     >>> trie(["宝山", "宝山区", "普陀区"])
-    '(?:宝山(?:区)?|普陀区)'
+    '(?:宝山区?|普陀区)'
     """
     root: dict = {}
     for w in set(words):
