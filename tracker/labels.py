@@ -97,7 +97,9 @@ def document_context(doc: Document, body_places: list[tuple[int, Place, bool]]) 
         votes[place.district] += 1
         if not place.county_level and full:
             towns[place.name] += 1
-    district = votes.most_common(1)[0][0] if votes else ""
+    district, top = votes.most_common(1)[0] if votes else ("", 0)
+    if top < 2 or (_CITY.search(title) and not title_places):
+        district = ""                                 # a city-wide document, or a passing mention
     subdistrict = ""
     for _, place, full in title_places:
         if not place.county_level and place.district == district:
