@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass, field
+from datetime import date
 
 from . import lexicon as L
 from . import patterns as P
@@ -39,6 +40,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 def decode(data: bytes) -> str:
     """Bytes → text, by content: UTF-8 (BOM dropped), UTF-16 with a BOM, else GB18030.
+    No newline translation: offsets into the result are offsets into the document.
 
     Raises DocumentError with a plain reason for what is not text.
 
@@ -46,6 +48,11 @@ def decode(data: bytes) -> str:
     '宝山'
     >>> decode(codecs.BOM_UTF8 + "宝山".encode())
     '宝山'
+    >>> decode(codecs.BOM_UTF16_BE + "宝山\\r\\n".encode("utf-16-be"))
+    '宝山\\r\\n'
+    >>> decode(b"%PDF-1.7 ...")
+    Traceback (most recent call last):
+    tracker.document.DocumentError: not text: looks like a PDF
     """
     if not data.strip():
         raise DocumentError("empty")
@@ -53,71 +60,197 @@ def decode(data: bytes) -> str:
         if data.startswith(magic):
             raise DocumentError(f"not text: looks like {what}")
     if data.startswith(codecs.BOM_UTF8):
-        return _checked(data[3:], "utf-8")
+        return _checked(data[len(codecs.BOM_UTF8):], "utf-8", "UTF-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _checked(data, "utf-16")
+        return _checked(data, "utf-16", "UTF-16")      # the codec reads and drops the BOM
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         return _text_or_binary(text)
-    raise DocumentError("could not decode as UTF-8, GB18030 or UTF-16")
+    raise DocumentError(_UNDECODABLE)
 
 
-def _checked(data: bytes, encoding: str) -> str:
+_UNDECODABLE = "could not decode as UTF-8, GB18030 or UTF-16"
+
+
+def _checked(data: bytes, encoding: str, name: str) -> str:
     try:
-        return _text_or_binary(data.decode(encoding))
+        text = data.decode(encoding)
     except UnicodeDecodeError:
-        raise DocumentError(f"could not decode as {encoding.upper()} although it starts with its byte-order mark") from None
+        raise DocumentError(f"{_UNDECODABLE} (it starts with a {name} byte-order mark but is not {name})") from None
+    return _text_or_binary(text)
+
+
+#: Characters sampled at the head, middle and tail of a text to tell text from binary data.
+_SAMPLE = 4096
+#: Control characters other than line breaks, tabs and NUL (the NUL share is judged apart).
+_CONTROL = frozenset(chr(c) for c in range(32)) - frozenset("\n\r\t\f\v\x00")
 
 
 def _text_or_binary(text: str) -> str:
-    sample = text[:4096]
-    control = sum(1 for c in sample if c < " " and c not in "\n\r\t\f\v\x00")
-    if sample and control / len(sample) > 0.1:
-        raise DocumentError("not text: binary data")
-    if not text.strip(" \t\r\n\x00\ufeff\u3000"):
+    """``text`` itself, unless it is binary data that happened to decode, or blank.
+
+    A text may hold a few NUL bytes (padding, a bad copy) and is still read; a sample that is
+    over a tenth other control characters, or over a quarter NUL (UTF-16 without a byte-order
+    mark, an image), is binary.
+    """
+    n = len(text)
+    if n <= 3 * _SAMPLE:
+        sample = text
+    else:
+        mid = n // 2
+        sample = text[:_SAMPLE] + text[mid:mid + _SAMPLE] + text[-_SAMPLE:]
+    if sample:
+        control = sum(1 for c in sample if c in _CONTROL)
+        if control / len(sample) > 0.1 or sample.count("\x00") / len(sample) > 0.25:
+            raise DocumentError("not text: binary data")
+    if not text.strip(" \t\r\n\x00\ufeff\u3000\xa0"):
         raise DocumentError("empty")
     return text
 
 
 def html_text(html: str) -> tuple[str, str, str]:
-    """HTML → (main text, title, published) with trafilatura; falls back to all visible text."""
-    import trafilatura  # imported here: only HTML needs it, and it is slow to import
+    """HTML → (main text, title, published) with trafilatura; falls back to all visible text
+    (trafilatura finds nothing in a fragment without ``<html>`` or ``<body>``)."""
+    text = title = date = ""
+    try:
+        import trafilatura  # imported here: only HTML needs it, and it is slow to import
 
-    result = trafilatura.bare_extraction(html, with_metadata=True, include_tables=True, include_comments=False)
-    text = (getattr(result, "text", None) or "") if result is not None else ""
+        result = trafilatura.bare_extraction(html, with_metadata=True, include_tables=True, include_comments=False)
+        if result is not None:
+            text = getattr(result, "text", None) or ""
+            title = getattr(result, "title", None) or ""
+            date = getattr(result, "date", None) or ""
+        if not text.strip():
+            text = trafilatura.html2txt(html) or ""
+    except Exception:  # noqa: BLE001 - a page trafilatura chokes on still has visible text
+        pass
     if not text.strip():
-        text = trafilatura.html2txt(html) or ""
-    title = (getattr(result, "title", None) or "") if result is not None else ""
-    date = (getattr(result, "date", None) or "") if result is not None else ""
+        text, title = _visible_text(html, title)
     return text, title.strip(), _iso_date(date)
 
 
+#: Elements whose content is not shown; and elements that start a new line.
+_HIDDEN = frozenset(("script", "style", "head", "template", "noscript", "svg", "iframe", "object"))
+_BLOCK = frozenset((
+    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+    "section", "article", "header", "footer", "nav", "aside", "blockquote", "pre", "dd", "dt",
+    "dl", "hr", "form", "main", "figure", "figcaption", "td", "th", "caption",
+))
+
+
+def _visible_text(html: str, title: str = "") -> tuple[str, str]:
+    """All visible text of an HTML page or fragment, one line per block (standard library only)."""
+    from html.parser import HTMLParser
+
+    parts: list[str] = []
+    title_parts: list[str] = []
+    state = {"hidden": 0, "title": False}
+
+    class _Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "title":
+                state["title"] = True
+            elif tag in _HIDDEN:
+                state["hidden"] += 1
+            elif tag in _BLOCK:
+                parts.append("\n")
+
+        def handle_startendtag(self, tag, attrs):
+            if tag in _BLOCK:
+                parts.append("\n")
+
+        def handle_endtag(self, tag):
+            if tag == "title":
+                state["title"] = False
+            elif tag in _HIDDEN:
+                state["hidden"] = max(0, state["hidden"] - 1)
+            elif tag in _BLOCK:
+                parts.append("\n")
+
+        def handle_data(self, data):
+            if state["title"]:
+                title_parts.append(data)
+            elif not state["hidden"]:
+                parts.append(data)
+
+    parser = _Parser(convert_charrefs=True)
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # noqa: BLE001 - html.parser is lenient; keep what was read
+        pass
+    raw = "".join(parts)
+    out = "\n".join(line.strip() for line in raw.split("\n"))
+    while "\n\n\n" in out:
+        out = out.replace("\n\n\n", "\n\n")
+    return out.strip(), title or "".join(title_parts).strip()
+
+
 def _iso_date(s: str) -> str:
-    m = P.DATE.search(s or "")
-    return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}" if m else ""
+    """The first real calendar date in ``s`` as YYYY-MM-DD, or "".
+
+    >>> _iso_date("发布时间：2023年10月24日 14:09"), _iso_date("2023-02-30"), _iso_date("")
+    ('2023-10-24', '', '')
+    """
+    for m in P.DATE.finditer(s or ""):
+        iso = _valid_date(m)
+        if iso:
+            return iso
+    return ""
+
+
+def _valid_date(m) -> str:
+    """A DATE match as YYYY-MM-DD, or "" when it names no real day (2023-02-30)."""
+    try:
+        return date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
+    except ValueError:
+        return ""
 
 
 # --- structure ------------------------------------------------------------------------------
 
 def lines(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, stripped content) of each line; end excludes the line break."""
-    out, pos = [], 0
-    for line in text.splitlines(keepends=True):
-        content = line.rstrip("\r\n")
-        out.append((pos, pos + len(content), content.strip(" \t\u3000\xa0\ufeff\x00")))
-        pos += len(line)
+    """(start, end, stripped content) of each line; end excludes the line break.
+
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r`` only (not at the form feeds and
+    Unicode separators ``str.splitlines`` also breaks at), as sentences do.
+
+    >>> lines("甲\\r\\n 乙 \\r丙\\x0c丁\\n")
+    [(0, 1, '甲'), (3, 6, '乙'), (7, 10, '丙\\x0c丁')]
+    """
+    out = []
+    for m in P.LINE.finditer(text):
+        start, end = m.span()
+        if start == end:
+            break                                     # the empty match at the very end
+        content_end = end
+        if text.endswith("\n", start, content_end):
+            content_end -= 1
+        if text.endswith("\r", start, content_end):
+            content_end -= 1
+        out.append((start, content_end, text[start:content_end].strip(_BLANK)))
     return out
+
+
+#: What is stripped from both ends of a line before it is judged.
+_BLANK = " \t\u3000\xa0\ufeff\x00"
 
 
 def _strip_bullet(s: str) -> str:
     return s.lstrip("".join(L.BULLETS) + " \t\u3000\xa0")
 
 
-def _han_count(s: str) -> int:
-    return len(P.HAN.findall(s))
+def _han_count(s: str, cap: int = 10**9) -> int:
+    """Han characters in ``s``, counted up to ``cap`` (a long line costs no memory)."""
+    n = 0
+    for _ in P.HAN.finditer(s):
+        n += 1
+        if n >= cap:
+            break
+    return n
 
 
 def is_furniture_line(s: str) -> bool:
@@ -127,7 +260,7 @@ def is_furniture_line(s: str) -> bool:
     core = _strip_bullet(s)
     if core.endswith(L.TRUNCATION_MARKS) and not core.endswith("……") and len(core) < 80:
         return True                                   # a truncated headline from a link list
-    han = _han_count(s)
+    han = _han_count(s, cap=15)
     prose = han >= 15 or s.endswith(("。", "！", "？", "；"))
     if len(s) <= 60 and not prose and any(cue in s for cue in L.FURNITURE_CUES):
         return True                                   # metadata, bylines, navigation
@@ -138,9 +271,15 @@ def is_furniture_line(s: str) -> bool:
     if (len(s) <= 40 and s.count("丨") + s.count("|") + s.count(">") + s.count("›") >= 2
             and not s.startswith("|") and not any(c.isdigit() for c in s)):
         return True                                   # breadcrumbs and menus
-    if han == 0 and P.DATE.search(s):
+    if han < 15 and _is_dateline(s):
         return True                                   # a bare timestamp line
     return False
+
+
+def _is_dateline(s: str) -> bool:
+    """A line that is a date and nothing in words besides (`2023年10月24日 14:09`, `2026-02-24`)."""
+    m = P.DATE.search(s)
+    return m is not None and _han_count(s[:m.start()], cap=1) == 0 and _han_count(s[m.end():].lstrip("日号"), cap=1) == 0
 
 
 _ITEM_START = L.TARGET_CUES + L.WEAK_TARGET_CUES + L.ACHIEVED_CUES
@@ -170,7 +309,7 @@ def body_spans(text: str) -> list[tuple[int, int]]:
             break
         if is_furniture_line(s):
             continue
-        prose = _han_count(s) >= 30
+        prose = _han_count(s, cap=30) >= 30
         seen_prose = seen_prose or prose
         kept.append((start, end, s, prose))
     run = 0                                           # headline-like lines at the very end
@@ -187,28 +326,45 @@ def body_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: How far into a body span a title is looked for (12 lines of at most 80 characters, and more).
+_TITLE_WINDOW = 4000
+
+
 def find_title(text: str, body: list[tuple[int, int]]) -> str:
-    """The first heading-like line of the body: 10–80 characters, not a finished sentence."""
+    """The first heading-like line of the body: at least 8 Han characters, at most 80
+    characters, not a finished sentence.
+
+    >>> t = "当前位置:首页 > 新闻\\n顾村镇打造产业集聚新高地\\n2023年，顾村镇全面推进各项工作。"
+    >>> find_title(t, body_spans(t))
+    '顾村镇打造产业集聚新高地'
+    """
     for s0, e0 in body[:5]:
-        for start, end, s in lines(text[s0:e0])[:12]:
-            if 8 <= _han_count(s) and len(s) <= 80 and not s.endswith(("。", "；", ":", "：")):
+        e1 = min(e0, s0 + _TITLE_WINDOW)
+        for start, end, s in lines(text[s0:e1])[:12]:
+            if s0 + end == e1 and e1 < e0:
+                break                                 # a line cut by the window is too long anyway
+            if len(s) <= 80 and 8 <= _han_count(s, cap=8) and not s.endswith(("。", "；", ":", "：")):
                 return s
     return ""
 
 
 def find_published(text: str, limit: int = 1500) -> str:
-    """The publication date in the page header (`2026-02-24 20:27:54`, `发布时间：2023年10月24日`)."""
-    head = text[:limit]
-    best = ""
-    for start, end, s in lines(head):
-        m = P.DATE.search(s)
-        if not m:
-            continue
-        iso = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
-        if P.DATE_CUE.search(s) or _han_count(s) <= 4:
-            return iso
-        best = best or ""
-    return best
+    """The publication date in the page header: the first real date on a line that introduces
+    it (发布, 日期, 来源 …) or that is little more than the date.
+
+    >>> find_published("标题\\n2026-02-24 20:27:54\\n正文")
+    '2026-02-24'
+    >>> find_published("作者:admin 发布于:2024-01-06 文字:【 】"), find_published("2023年10月24日")
+    ('2024-01-06', '2023-10-24')
+    >>> find_published("据统计，2023年10月24日全区新建了很多个项目。")
+    ''
+    """
+    for start, end, s in lines(text[:limit]):
+        for m in P.DATE.finditer(s):
+            iso = _valid_date(m)
+            if iso and (P.DATE_CUE.search(s) or _han_count(s, cap=5) <= 4):
+                return iso
+    return ""
 
 
 def from_text(text: str, doc_id: str, source: str = "", title: str = "", published: str = "") -> Document:

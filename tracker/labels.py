@@ -13,13 +13,16 @@ from dataclasses import dataclass
 
 from . import lexicon as L
 from . import patterns as P
-from .document import Document
+from .document import Document, lines
 from .extract import Spans, table_cells, table_header
 from .gazetteer import Place, place_by_name, themes
 from .model import Mention, Row
 
 _TARGET = P.cue_pattern(L.TARGET_CUES)
 _WEAK_TARGET = P.cue_pattern(L.WEAK_TARGET_CUES)
+_WEAK_ACHIEVED = P.cue_pattern(L.WEAK_ACHIEVED_CUES)
+_HEADING_TARGET = P.cue_pattern(L.HEADING_TARGET_CUES)
+_HEADING_ACHIEVED = P.cue_pattern(L.HEADING_ACHIEVED_CUES)
 _ACHIEVED = P.cue_pattern(L.ACHIEVED_CUES)
 _CONTEXT = P.cue_pattern(L.CONTEXT_CUES)
 _CHANGE = P.cue_pattern(L.CHANGE_CUES)
@@ -29,7 +32,7 @@ _DOC_ACHIEVED = P.cue_pattern(L.DOC_ACHIEVED_CUES)
 _CITY = P.cue_pattern(L.CITY_WIDE)
 _LEAD_NOISE = sorted(L.METRIC_LEADING_NOISE, key=len, reverse=True)
 _TRAIL_NOISE = sorted(L.METRIC_TRAILING_NOISE, key=len, reverse=True)
-_THEME_ORDER = ("public_services", "governance", "environment", "infrastructure", "urban_renewal", "economy", "innovation")
+_THEME_ORDER = ("public_services", "environment", "governance", "infrastructure", "urban_renewal", "economy", "innovation")
 
 
 @dataclass(slots=True)
@@ -40,6 +43,7 @@ class DocContext:
     subdistrict: str
     year: int | None
     default_kind: str
+    published_year: int | None = None
 
 
 class Boundaries:
@@ -101,24 +105,35 @@ def document_context(doc: Document, body_places: list[tuple[int, Place, bool]]) 
     if top < 2 or (_CITY.search(title) and not title_places):
         district = ""                                 # a city-wide document, or a passing mention
     subdistrict = ""
-    for _, place, full in title_places:
-        if not place.county_level and place.district == district:
-            subdistrict = place.name
-            break
+    title_towns = {place.name for pos, place, full in title_places if not place.county_level and place.district == district
+                   and (full or _after_its_district(title, pos, place))}
+    if len(title_towns) == 1:                         # two towns in the title: no single subject
+        (subdistrict,) = title_towns
     if not subdistrict and towns:
         name, count = towns.most_common(1)[0]
         if count >= 3 and place_by_name()[name].district == district and count >= 2 * sum(towns.values()) / 3:
             subdistrict = name
     target = len(_DOC_TARGET.findall(body))
     achieved = len(_DOC_ACHIEVED.findall(body))
-    return DocContext(district, subdistrict, document_year(doc), "achieved" if achieved > target else "target")
+    return DocContext(
+        district, subdistrict, document_year(doc), "achieved" if achieved > target else "target",
+        int(doc.published[:4]) if doc.published else None,
+    )
+
+
+def _after_its_district(text: str, pos: int, place: Place) -> bool:
+    """A town's short form counts in a title only right after its district (`普陀桃浦`)."""
+    district = place_by_name()[place.district]
+    return any(text.endswith(form, 0, pos) for form in (district.name, *district.short))
 
 
 def document_year(doc: Document) -> int | None:
     """Publication year; else a year in the title or first lines; else the latest year named."""
     if doc.published:
         return int(doc.published[:4])
-    head = doc.title + "\n" + "\n".join(doc.text[s:e] for s, e in doc.body[:1])[:300]
+    body = Spans(doc.body)
+    first_lines = [line for start, end, line in lines(doc.text[:4000]) if line and body.covers(start, end)][:3]
+    head = "\n".join([doc.title, *first_lines])
     m = P.YEAR_BARE.search(head)
     if m:
         return int(m["y"])
@@ -126,24 +141,29 @@ def document_year(doc: Document) -> int | None:
     return max(years) if years else None
 
 
-def sentence_place(found: list[tuple[int, Place, bool]], offset: int, ctx: DocContext) -> tuple[str, str]:
-    """District and subdistrict of a figure at ``offset`` in a sentence naming places ``found``."""
-    districts = {p.district for _, p, _ in found if p.county_level}
-    district, subdistrict = ctx.district, ctx.subdistrict
-    before = [(pos, p, full) for pos, p, full in found if pos < offset]
-    named_towns = [(pos, p) for pos, p, full in before if full and not p.county_level]
-    if named_towns:
-        _, town = named_towns[-1]
-        return town.district, town.name
+def sentence_place(found: list[tuple[int, Place, bool]], offset: int, clause_start: int, ctx: DocContext) -> tuple[str, str]:
+    """District and subdistrict of a figure at ``offset`` in a sentence naming places ``found``.
+
+    Towns move a figure only by their full names (顾村镇; a short form such as 吴淞 in 吴淞创新城
+    is more often part of a project's name); districts also by their short forms (徐汇). A town named before the figure places it there; a district named
+    alone in the sentence moves it to that district (district-wide: no subdistrict); when several
+    districts are named, only one in the figure's own clause does."""
+    before = [(pos, p) for pos, p, full in found if pos < offset and (full or p.county_level)]
+    towns = [p for _, p in before if not p.county_level]
+    if towns:
+        return towns[-1].district, towns[-1].name
+    districts = {p.district for _, p, full in found if p.county_level}
     if len(districts) == 1:
         (only,) = districts
-        if only != district:
+        if only != ctx.district:
             return only, ""
-    elif len(districts) > 1:
-        nearest = [p for _, p, _ in before if p.county_level]
-        if nearest and nearest[-1].district != district:
-            return nearest[-1].district, ""
-    return district, subdistrict
+        named_in_full = any(full for _, p, full in found if p.county_level)
+        return only, "" if named_in_full else ctx.subdistrict   # 普陀区今年…: the whole district
+    if len(districts) > 1:
+        in_clause = [p for pos, p in before if p.county_level and pos >= clause_start]
+        if in_clause:
+            return in_clause[-1].district, ""
+    return ctx.district, ctx.subdistrict
 
 
 # --- theme, kind, year, metric, direction -----------------------------------------------
@@ -170,67 +190,87 @@ def theme_of(metric: str, clause: list[tuple[int, str, float]], sentence: list[t
         for _, theme, weight in found:
             score[theme] += factor * weight
     if not score:
-        return "economy"
+        return ""
     best = max(score.values())
     return next(t for t in _THEME_ORDER if score.get(t) == best)
 
 
+def _cues(pattern, text: str, kind: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of a cue pattern's matches, leaving out nouns (目标的, 覆盖率)."""
+    return [(m.start(), m.end(), kind) for m in pattern.finditer(text)
+            if kind == "context" or not text.startswith(L.NOUN_CUE_AFTER, m.end())]
+
+
+def _nearest(cues: list[tuple[int, int, str]]) -> str:
+    return max(cues, key=lambda c: (c[1], c[1] - c[0]))[2]
+
+
 def kind_of(prefix: str, suffix: str, sentence: str, default: str) -> str:
-    """The nearest clear cue before the figure in its sentence (将, 已, 累计, 范围内 …); else the
-    first after it (…，已全部完成); else a verb of doing before it (推进, 新建 → target); else the
-    document's dominant tense."""
-    cues = []
-    for kind, pattern in (("target", _TARGET), ("achieved", _ACHIEVED), ("context", _CONTEXT), ("change", _CHANGE)):
-        cues += [(m.end(), kind) for m in pattern.finditer(prefix)]
-    if cues:
-        kind = max(cues)[1]
+    """Target, achieved or context, from the cue words around the figure.
+
+    In order: the nearest clear cue before the figure in its sentence (将, 计划 / 已, 截至 /
+    范围内 / 同比增长, which is a target only in a sentence of plans); else the first clear cue
+    after it (…，已全部完成); else the nearest verb of result or of doing before it (完成, 累计 /
+    新建, 推进); else ``default`` (the section's or the document's)."""
+    strong = (_cues(_TARGET, prefix, "target") + _cues(_ACHIEVED, prefix, "achieved")
+              + _cues(_CONTEXT, prefix, "context") + _cues(_CHANGE, prefix, "change"))
+    if strong:
+        kind = _nearest(strong)
     else:
-        after = []
-        for kind, pattern in (("achieved", _ACHIEVED), ("context", _CONTEXT), ("target", _TARGET)):
-            m = pattern.search(suffix)
-            if m:
-                after.append((m.start(), kind))
+        after = _cues(_ACHIEVED, suffix, "achieved") + _cues(_CONTEXT, suffix, "context") + _cues(_TARGET, suffix, "target")
         if after:
-            kind = min(after)[1]
-        elif _WEAK_TARGET.search(prefix):
-            kind = "target"
+            kind = min(after)[2]
         else:
-            kind = default
+            weak = _cues(_WEAK_ACHIEVED, prefix, "achieved") + _cues(_WEAK_TARGET, prefix, "target")
+            kind = _nearest(weak) if weak else default
     if kind == "change":
         kind = "target" if _PLAN.search(sentence) else "achieved"
     return kind
 
 
+def _named_years(sentence: str, ctx: DocContext) -> list[tuple[int, int]]:
+    """(position, year) named in a sentence, relative words resolved against the publication
+    year; comparison bases (比上年, 较2020年) left out."""
+    found = [(m.start(), int(m["y"])) for m in P.YEAR_WORD.finditer(sentence)]
+    if ctx.year:
+        found += [(m.start(), ctx.year + L.RELATIVE_YEARS[m.group()]) for m in P.RELATIVE_YEAR.finditer(sentence)]
+    return sorted((pos, y) for pos, y in found if not sentence.endswith(L.YEAR_BASE_BEFORE, 0, pos))
+
+
 def year_of(prefix: str, sentence: str, ctx: DocContext, carried: int | None = None) -> int | None:
-    """The year named in the sentence (nearest before the figure; 今年/去年 from the publication
-    year), else the year ``carried`` from the paragraph's opening or its section heading, else
-    the document's year."""
-    years = [(m.start(), int(m["y"])) for m in P.YEAR_WORD.finditer(sentence)]
-    years += [(m.start(), (ctx.year or 0) + L.RELATIVE_YEARS[m.group()]) for m in P.RELATIVE_YEAR.finditer(sentence) if ctx.year]
+    """The year named in the sentence (nearest before the figure, else the first after), else the
+    year ``carried`` from the paragraph's opening or its section heading, else the document's."""
+    years = _named_years(sentence, ctx)
     if not years:
         return carried or ctx.year
     before = [y for pos, y in years if pos < len(prefix)]
-    return before[-1] if before else min(years)[1]
+    return before[-1] if before else years[0][1]
 
 
-def carried_year(text: str, pos: int, ctx: DocContext, floor: int = 0) -> int | None:
-    """The year a paragraph opens with (`2024年，…`) or its section heading names (`二、2025年主要任务`)."""
+def section_context(text: str, pos: int, ctx: DocContext, floor: int = 0) -> tuple[int | None, str]:
+    """(year, kind) a figure at ``pos`` inherits: from the opening of its paragraph (`2024年，…`:
+    a year before publication makes its figures results) or from the nearest section heading
+    above it that names a year or a plan (`二、2025年主要任务`, `（二）新增养老床位`)."""
     line_start = max(text.rfind("\n", floor, pos), text.rfind("\r", floor, pos)) + 1
-    opening = text[line_start:line_start + 16].lstrip()
-    m = P.YEAR_WORD.match(opening) or P.RELATIVE_YEAR.match(opening)
-    if m:
-        return int(m["y"]) if "y" in m.groupdict() and m["y"] else (ctx.year + L.RELATIVE_YEARS[m.group()] if ctx.year else None)
+    opening = _named_years(text[line_start:line_start + 12].lstrip()[:8], ctx)
+    if opening and opening[0][0] == 0:
+        year = opening[0][1]
+        return year, ("achieved" if ctx.published_year and year < ctx.published_year else "")
+    kind = ""
     end = line_start - 1
-    for _ in range(40):                                 # walk back to the section heading
+    for _ in range(60):                                 # walk back through the section headings
         if end <= floor:
             break
         start = max(text.rfind("\n", floor, end), text.rfind("\r", floor, end)) + 1
         line = text[start:end].strip()
         if line and len(line) <= L.HEADING_MAX and not line.endswith(("。", "；", ";", "，", ",", "|")):
-            m = P.YEAR_WORD.search(line)
-            return int(m["y"]) if m else None
+            if not kind:
+                kind = "target" if _HEADING_TARGET.search(line) else "achieved" if _HEADING_ACHIEVED.search(line) else ""
+            named = P.YEAR_WORD.search(line)
+            if named:
+                return int(named["y"]), kind
         end = start - 1
-    return None
+    return None, kind
 
 
 def direction_of(prefix: str) -> str:
@@ -330,8 +370,9 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         sentence = text[s0:s1]
         prefix, suffix = text[s0:m.start], text[m.end:s1]
         metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == sentence.strip() else "")
-        kind = kind_of(prefix, suffix, sentence, ctx.default_kind)
-        year = year_of(prefix, sentence, ctx, carried_year(text, s0, ctx, spans[0][0]))
+        section_year, section_kind = section_context(text, s0, ctx, spans[0][0])
+        kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind)
+        year = year_of(prefix, sentence, ctx, section_year)
         in_table = _table_labels(text, m) if "|" in sentence else None
         if in_table:
             metric, table_kind, table_year = in_table
@@ -344,7 +385,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         if not direction and m.rule == "doubling":
             direction = "up"
         found = [(p - s0, place, full) for p, place, full in places[bisect_left(place_pos, s0):bisect_left(place_pos, s1)]]
-        district, subdistrict = sentence_place(found, m.start - s0, ctx)
+        district, subdistrict = sentence_place(found, m.start - s0, c0 - s0, ctx)
         rows.append(Row(
             doc_id=doc.doc_id, title=doc.title, published=doc.published,
             district=district, subdistrict=subdistrict,
@@ -352,7 +393,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
                 metric,
                 keywords[bisect_left(keyword_pos, c0 - s0):bisect_left(keyword_pos, c1 - s0)],
                 keywords,
-            ),
+            ) or (rows[-1].theme if rows and rows[-1].start >= lo else L.DEFAULT_THEME),
             kind=kind,
             metric=metric, value=m.value, unit=m.unit, value_norm=m.value_norm,
             value_norm_max=m.value_norm_max, unit_norm=m.unit_norm, quantity=m.quantity,

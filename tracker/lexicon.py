@@ -170,20 +170,34 @@ TARGET_CUES: tuple[str, ...] = (
 #: Verbs of doing: a target unless the rest of the sentence says it is done (`…，已全部完成`).
 WEAK_TARGET_CUES: tuple[str, ...] = (
     "推进", "推动", "实施", "启动", "新建", "新开建", "新开办", "新启用", "加快", "打造", "布局", "谋划",
-    "规划", "开工", "筹建", "设立", "建立", "新增", "全力", "聚力", "着力", "持续", "有序", "统筹", "组建",
-    "达到", "实现", "设置", "引进", "招引", "新培育", "完善", "优化", "开展", "举办", "深化",
+    "规划", "开工", "筹建", "设立", "建立", "全力", "聚力", "着力", "持续", "有序", "统筹", "组建",
+    "达到", "设置", "引进", "招引", "新培育", "完善", "优化", "开展", "举办", "深化",
 )
 ACHIEVED_CUES: tuple[str, ...] = (
-    "已", "已经", "累计", "完成了", "实现了", "首批", "覆盖", "涵盖", "培训了", "建成了", "获得",
-    "入选", "获评", "去年", "上年", "截至", "截止", "共计", "达到了", "先后", "近年来", "以来",
-    "成功", "荣获", "吸引", "惠及", "服务了", "有效", "取得",
+    "已", "已经", "截至", "截止", "去年", "上年", "首批", "入选", "获评", "荣获", "超额完成", "建成了",
+    "完成了", "实现了", "达到了", "先后", "近年来", "以来", "培训了", "服务了",
 )
+#: Verbs of result: achieved, unless a clear target cue (将, 计划, 力争 …) stands before them.
+WEAK_ACHIEVED_CUES: tuple[str, ...] = (
+    "完成", "实现", "累计", "覆盖", "涵盖", "惠及", "成功", "吸引", "取得", "共计", "获得", "建成", "新开工",
+    "保持",
+)
+#: Cue words that are nouns before 的 or 率 (`完成目标的54.4%`, `覆盖率`): then they cue nothing.
+NOUN_CUE_AFTER: tuple[str, ...] = ("的", "率", "数", "量")
+CONTEXT_CUES: tuple[str, ...] = (
+    "范围内", "现有", "拥有", "总面积", "常住人口", "户籍人口", "辖区内", "辖区面积", "区域面积", "的区域",
+)
+#: Section headings that make their items targets or results.
+HEADING_TARGET_CUES: tuple[str, ...] = ("任务", "目标", "计划", "预期", "重点", "安排", "思路", "打算", "展望")
+HEADING_ACHIEVED_CUES: tuple[str, ...] = ("回顾", "完成情况", "成效", "成绩", "总结", "进展", "亮点")
 #: Reported changes: achieved, unless the sentence is a plan (PLAN_SENTENCE_CUES).
 CHANGE_CUES: tuple[str, ...] = ("同比增长", "同比下降", "比上年", "较上年", "同比提高", "同比减少", "增长", "下降")
 #: Cues strong enough to set a document's default kind when a sentence has none.
 DOC_TARGET_CUES: tuple[str, ...] = ("将", "计划", "力争", "预计", "目标", "确保", "争取", "拟", "预期")
 DOC_ACHIEVED_CUES: tuple[str, ...] = ("已", "累计", "完成了", "实现了", "首批", "截至", "同比增长", "获评", "入选")
-CONTEXT_CUES: tuple[str, ...] = ("范围内", "现有", "拥有", "总面积", "常住人口", "户籍人口", "辖区内", "占全", "的区域")
+#: Words before a year that make it a comparison base (`比上年增长`, `较2020年`), not the figure's year.
+YEAR_BASE_BEFORE: tuple[str, ...] = ("比", "较", "与", "同", "相比", "对比")
+
 #: Words that turn `同比增长` into a plan (`预期指标是…增长10%`).
 PLAN_SENTENCE_CUES: tuple[str, ...] = ("预期", "目标", "计划", "力争", "确保", "将", "预计", "争取", "年内", "到20")
 
@@ -211,6 +225,8 @@ COORDINATORS: tuple[str, ...] = ("、", "和", "及", "与", "以及", ",", "，
 #: Generic economic words (投资, 资金, 收入) yield to a figure's purpose: funds for green energy
 #: are environment, funds for industry innovation.
 THEME_WEIGHT: dict[str, float] = {"economy": 0.5}
+#: The theme of a figure whose sentence and paragraph name none.
+DEFAULT_THEME = "economy"
 
 #: Relative year words → offset from the publication year.
 RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}
@@ -278,7 +294,8 @@ CLAUSE_ENDS = "，,、：:（）()"
 #: A short place name followed by one of these is another word (黄浦江, 普陀山, 静安寺, 宝山路).
 SHORT_PLACE_BLOCK_AFTER: tuple[str, ...] = (
     "江", "山", "寺", "路", "大道", "公园", "湖", "号", "桥", "站", "码头", "港", "岛", "河", "古镇",
-    "银山", "卫", "新城", "集团", "宾馆", "饭店", "中学", "小学", "大学", "医院", "商城",
+    "银山", "卫", "新城", "集团", "宾馆", "饭店", "中学", "小学", "大学", "医院", "商城", "引领区",
+    "示范区", "开发区", "保税区", "枢纽", "机场", "国际", "综合", "片区", "板块", "站", "线",
 )
 #: A short place name preceded by one of these is part of another word.
 SHORT_PLACE_BLOCK_BEFORE: tuple[str, ...] = ("舟", "小", "老", "新", "大", "东", "西", "南", "北")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from functools import reduce
-from operator import and_
+from operator import and_, or_
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -80,11 +80,9 @@ def _isin(column: pd.Series, chosen: Iterable[Any]) -> pd.Series:
 
 def _search_mask(df: pd.DataFrame, search: str) -> pd.Series | None:
     """Rows where every word of ``search`` is in the metric or the sentence (any case)."""
-    masks = [
-        reduce(lambda a, b: a | b, (df[c].str.contains(word, case=False, regex=False, na=False)
-                                    for c in SEARCHED))
-        for word in search.split()
-    ]
+    masks = [reduce(or_, (df[c].str.contains(word, case=False, regex=False, na=False)
+                          for c in SEARCHED))
+             for word in search.split()]
     return reduce(and_, masks) if masks else None
 
 

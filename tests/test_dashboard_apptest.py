@@ -1,0 +1,155 @@
+"""The Streamlit app run headless by AppTest on the shipped corpus (data/raw)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import tracker
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "dashboard.py"
+CORPUS = ROOT / "data" / "raw"
+UPLOAD = ("2026年,宝山区将新建幼儿园3所,完成旧住房成套改造5万平方米,"
+          "全社会固定资产投资达到88亿元。").encode()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """st.cache_data lives in the process: each test starts from an empty cache."""
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def corpus() -> pd.DataFrame:
+    return tracker.extract_paths([CORPUS]).rows
+
+
+def run(**params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def figures(at: AppTest) -> dict[str, str]:
+    """Headline metrics by the first word of their label: 指标, 文件, 区, 资金, 面积."""
+    return {m.label.split(" ")[0]: m.value for m in at.metric}
+
+
+def shown(at: AppTest) -> pd.DataFrame:
+    """The table of figures (not the table of unreadable files)."""
+    return next(d.value for d in at.dataframe if "sentence" in d.value.columns)
+
+
+def test_runs_on_the_shipped_corpus(corpus):
+    at = run()
+    assert len(corpus) > 0
+    table = shown(at)
+    assert len(table) == len(corpus)
+    assert figures(at)["指标"] == f"{len(corpus):,}"
+    assert figures(at)["文件"] == str(corpus["doc_id"].nunique())
+    districts = at.multiselect(key="district")
+    assert "宝山区" in districts.options[0] + " ".join(districts.options)
+    assert "<mark" in at.html[-1].value  # the first document is shown with its figures marked
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+def test_choosing_a_district_changes_table_figures_and_url(corpus):
+    at = run()
+    before = figures(at)
+    at.multiselect(key="district").set_value(["宝山区"]).run()
+    assert not at.exception
+    table = shown(at)
+    expected = corpus[corpus["district"] == "宝山区"]
+    assert len(table) == len(expected) < len(corpus)
+    assert set(table["district"]) == {"宝山区"}
+    after = figures(at)
+    assert after["指标"] == f"{len(expected):,}" and after != before
+    assert at.query_params["district"] == "宝山区"
+
+
+def test_url_parameters_restore_filters(corpus):
+    year = int(corpus.loc[corpus["district"] == "宝山区", "year"].dropna().iloc[0])
+    at = run(district="宝山区", year=str(year), search="投资")
+    assert at.multiselect(key="district").value == ["宝山区"]
+    assert at.multiselect(key="year").value == [year]
+    assert at.text_input(key="search").value == "投资"
+    table = shown(at)
+    assert len(table) > 0 and set(table["district"]) == {"宝山区"}
+    assert set(table["year"]) == {year}
+    assert all("投资" in m + s for m, s in zip(table["metric"], table["sentence"]))
+
+
+def test_several_values_in_the_url(corpus):
+    both = sorted(set(corpus["district"]) - {""})[:2]
+    at = run(district=both, kind="target", theme="nowhere")
+    assert sorted(at.multiselect(key="district").value) == both
+    assert at.multiselect(key="theme").value == []  # unknown values are dropped
+    table = shown(at)
+    assert set(table["district"]) <= set(both) and set(table["kind"]) == {"target"}
+
+
+def test_an_upload_adds_its_rows(corpus):
+    expected = tracker.extract_bytes(UPLOAD, "新区计划.txt").rows
+    assert len(expected) > 0
+    at = run()
+    at.file_uploader(key="upload").set_value(("新区计划.txt", UPLOAD, "text/plain")).run()
+    assert not at.exception
+    table = shown(at)
+    assert len(table) == len(corpus) + len(expected)
+    assert any("figures added" in s.value for s in at.success)
+    documents = at.selectbox(key="document")
+    assert any("新区计划" in label for label in documents.options)  # options as shown
+    documents.set_value("新区计划.txt").run()
+    assert at.html[-1].value.count("<mark") == len(expected)
+    assert "新建幼儿园" in at.html[-1].value
+
+
+@pytest.mark.parametrize("name, data, says", [
+    ("big.txt", b"x" * (6 * 2**20), "over the 5 MB limit"),
+    ("scan.txt", b"%PDF-1.7 binary", "could not be read"),
+    ("empty.html", b"   ", "could not be read"),
+])  # other types are refused by Streamlit itself (the uploader's type list)
+def test_bad_uploads_get_a_clear_message_and_add_nothing(corpus, name, data, says):
+    at = run()
+    at.file_uploader(key="upload").set_value((name, data, "application/octet-stream")).run()
+    assert not at.exception
+    assert any(says in e.value for e in at.error), [e.value for e in at.error]
+    assert len(shown(at)) == len(corpus)
+
+
+def test_a_folder_given_on_the_command_line(tmp_path, monkeypatch):
+    (tmp_path / "plan.txt").write_bytes(UPLOAD)
+    (tmp_path / "scan.txt").write_bytes(b"%PDF-1.7 not text")
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", "--data", str(tmp_path)])
+    at = run()
+    assert at.text_input(key="folder").value == str(tmp_path)
+    assert len(shown(at)) == len(tracker.extract_paths([tmp_path]).rows) > 0
+    assert at.expander[0].label == "Files not read: 1"
+
+
+def test_an_empty_or_missing_folder(tmp_path):
+    at = run()
+    at.text_input(key="folder").set_value(str(tmp_path)).run()
+    assert not at.exception
+    assert figures(at)["指标"] == "0"
+    assert any("No document" in i.value for i in at.info)
+    at.text_input(key="folder").set_value(str(tmp_path / "nowhere")).run()
+    assert not at.exception
+    assert any("is not a folder" in e.value for e in at.error)
+
+
+def test_the_table_is_cut_at_its_limit_and_says_so(corpus, monkeypatch):
+    monkeypatch.setattr("tracker.table.TABLE_LIMIT", 5)
+    at = run()
+    assert len(shown(at)) == 5
+    assert any(f"first 5 of {len(corpus):,} rows" in c.value for c in at.caption)
+    assert figures(at)["指标"] == f"{len(corpus):,}"  # the figures still count every row
