@@ -16,12 +16,18 @@ import streamlit as st
 
 import tracker
 from tracker import charts, table
+from tracker.cache import DEFAULT_DIR as CACHE_DIR
 from tracker.document import from_bytes
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / "data" / "raw"
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 UPLOAD_MB = 5
+
+
+def code(text: str) -> str:
+    """Text from outside (a file name, a path) shown as inline code, never read as markdown."""
+    return f"`{text.replace('`', '')}`"
 
 
 def data_folder_default() -> str:
@@ -32,44 +38,51 @@ def data_folder_default() -> str:
 
 
 def fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """(path, size, mtime) of each document under ``folder``: what the cached extraction is keyed on."""
-    return tuple(sorted((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns)
-                        for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES))
+    """(path, size, mtime) of each document under ``folder``: the key of its cached extraction."""
+    stats = ((p, p.stat()) for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES)
+    return tuple(sorted((str(p.relative_to(folder)), s.st_size, s.st_mtime_ns) for p, s in stats))
 
 
 @st.cache_data(show_spinner="Reading the documents…")
 def load_folder(folder: str, files: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The folder's rows and errors; ``files`` (its fingerprint) makes a changed folder a new entry."""
-    rows, errors = tracker.extract_paths([folder])
+    """The folder's rows and errors. ``files``, its fingerprint, makes a changed folder a new
+    entry; across restarts the engine's own cache (``.tracker-cache/``, by content) answers."""
+    rows, errors = tracker.extract_paths([folder], cache=CACHE_DIR)
     return rows, errors
 
 
 @st.cache_data(show_spinner="Reading the upload…", max_entries=64)
 def load_upload(data: bytes, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows, errors = tracker.extract_bytes(data, name)
+    """An upload's rows and errors, in memory only (nothing of an upload goes to disk)."""
+    rows, errors = tracker.extract_bytes(data, name, max_mb=UPLOAD_MB)
     return rows, errors
 
 
 @st.cache_data(max_entries=32)
 def load_document(source: str, doc_id: str, upload: bytes | None = None) -> tracker.Document:
-    """A document to read: from disk by its source path, or from the bytes of an upload."""
+    """A document to read: from the bytes of an upload (``source`` is its name, never opened),
+    else from disk at ``source``, the path its rows came from."""
     if upload is not None:
         return from_bytes(upload, source, doc_id)
     return tracker.read_document(source)
 
 
-def uploads() -> tuple[list[pd.DataFrame], dict[str, tuple[str, bytes]]]:
-    """Rows of the documents uploaded this session, and their bytes by doc_id for reading."""
+def uploads() -> tuple[list[pd.DataFrame], dict[str, bytes]]:
+    """Rows of the documents uploaded this session, and their bytes by source for reading.
+
+    An upload's name only labels it: it is never used as a path, and nothing is written.
+    """
     files = st.file_uploader(
         "添加文件 · Add documents", type=[s.lstrip(".") for s in SUFFIXES],
         accept_multiple_files=True, key="upload", max_upload_size=UPLOAD_MB,
         help=f"Text or HTML, up to {UPLOAD_MB} MB each; kept for this session only.")
     frames, originals = [], {}
     for f in files or []:
+        name = code(f.name)
         if not f.name.lower().endswith(SUFFIXES):
-            st.error(f"{f.name}: not read; only {', '.join(SUFFIXES)} files are accepted.")
+            st.error(f"{name}: not read; only {', '.join(SUFFIXES)} files are accepted.")
         elif f.size > UPLOAD_MB * 2**20:
-            st.error(f"{f.name}: not read; {f.size / 2**20:.1f} MB is over the {UPLOAD_MB} MB limit.")
+            st.error(f"{name}: not read; {f.size / 2**20:.1f} MB is over the {UPLOAD_MB} MB limit.")
         else:
             data = f.getvalue()
             try:
@@ -77,14 +90,14 @@ def uploads() -> tuple[list[pd.DataFrame], dict[str, tuple[str, bytes]]]:
             except (ValueError, UnicodeError) as err:  # the engine's DocumentError is a ValueError
                 rows, errors = None, pd.DataFrame({"reason": [str(err)]})
             if len(errors):
-                st.error(f"{f.name}: could not be read ({'; '.join(errors['reason'])}).")
+                st.error(f"{name}: could not be read ({'; '.join(errors['reason'])}).")
             elif rows.empty:
-                st.warning(f"{f.name}: read, but no figures found in it.")
+                st.warning(f"{name}: read, but no figures found in it.")
             else:
-                st.success(f"{f.name}: {len(rows)} figures added.")
+                st.success(f"{name}: {len(rows)} figures added.")
             if rows is not None and len(rows):
                 frames.append(rows)
-                originals.update({d: (f.name, data) for d in rows["doc_id"].unique()})
+                originals.update(dict.fromkeys(rows["source"].unique(), data))
     return frames, originals
 
 
@@ -136,20 +149,29 @@ def headline(rows: pd.DataFrame) -> None:
                     help="Sum of distinct figures in 平方米 (each document, metric and value once).")
 
 
+def draw(chart, **options) -> None:
+    """An Altair chart, or a line saying there is nothing to draw."""
+    if chart.data.empty:
+        st.caption(f"{chart.title}: nothing to chart in this selection.")
+    else:
+        st.altair_chart(chart, **options)
+
+
 def chart_grid(rows: pd.DataFrame, selections: dict[str, list]) -> None:
     left, right = st.columns(2)
     chart_key = "chart_district_" + "|".join(selections["district"])  # a new filter, a fresh chart
-    left.altair_chart(charts.targets_by_district(rows), key=chart_key, width="stretch",
-                      on_select=partial(pick_district, chart_key),
-                      selection_mode=charts.DISTRICT_PICK)
-    right.altair_chart(charts.money_and_area(rows))
-    left.altair_chart(charts.rates_by_metric(rows), width="stretch")
-    right.altair_chart(charts.counts_by_year_and_kind(rows), width="stretch")
+    with left:
+        draw(charts.targets_by_district(rows), key=chart_key, width="stretch",
+             on_select=partial(pick_district, chart_key), selection_mode=charts.DISTRICT_PICK)
+        draw(charts.rates_by_metric(rows), width="stretch")
+    with right:
+        draw(charts.money_and_area(rows))
+        draw(charts.counts_by_year_and_kind(rows), width="stretch")
 
 
 COLUMN_CONFIG = {
     "metric": st.column_config.TextColumn("指标 · Metric", width="medium"),
-    "value": st.column_config.TextColumn("数值 · Value", width="small"),
+    "value": st.column_config.TextColumn("数值 · Value", width=110),
     "sentence": st.column_config.TextColumn("句子 · Sentence, figure in 【】", width="large"),
     "value_norm": st.column_config.NumberColumn("标准值 · Normalised", format="localized"),
     "unit_norm": st.column_config.TextColumn("单位 · Unit", width="small"),
@@ -170,31 +192,28 @@ def rows_table(rows: pd.DataFrame, selections: dict[str, list], search: str) -> 
         file_name=table.download_name(selections, search), mime="text/csv", on_click="ignore",
         icon=":material/download:", help="All filtered rows, every column, UTF-8 CSV for Excel.")
     st.dataframe(table.table_view(rows.head(table.TABLE_LIMIT)), column_config=COLUMN_CONFIG,
-                 hide_index=True, width="stretch", height=420)
+                 hide_index=True, width="stretch")
     if len(rows) > table.TABLE_LIMIT:
         st.caption(f"Showing the first {table.TABLE_LIMIT:,} of {len(rows):,} rows; "
                    "the download has them all.")
 
 
 def document_view(rows: pd.DataFrame, everything: pd.DataFrame,
-                  originals: dict[str, tuple[str, bytes]]) -> None:
+                  originals: dict[str, bytes]) -> None:
     st.subheader("原文 · Document")
-    docs = rows.drop_duplicates("doc_id").set_index("doc_id")
+    docs = rows.drop_duplicates("source").set_index("source")
     if docs.empty:
         st.info("No document matches the filters.")
         return
-    doc_id = st.selectbox(
-        "文件 · Document", list(docs.index), key="document",
-        format_func=lambda d: f"{docs.at[d, 'title'] or d} ({d})")
-    source = docs.at[doc_id, "source"]
-    name, upload = originals.get(doc_id, (source, None))
-    doc = load_document(name, doc_id, upload)
-    mine = everything[everything["doc_id"] == doc_id]
+    names = {s: f"{d.title or d.doc_id} ({d.doc_id})" for s, d in docs.iterrows()}
+    source = st.selectbox("文件 · Document", list(names), key="document", format_func=names.get)
+    doc = load_document(source, docs.at[source, "doc_id"], originals.get(source))
+    mine = everything[everything["source"] == source]
     st.html(table.kind_legend())
     with st.container(height=520, key="document_text"):
         st.html(table.highlight_document(doc.text, mine, doc.body))
     st.caption(f"{len(mine)} figures highlighted (hover one for its row); grey text is page "
-               f"furniture, outside the article body. Source: {doc.source or source}")
+               f"furniture, outside the article body. Source: {code(source)}")
 
 
 def main() -> None:
@@ -204,7 +223,7 @@ def main() -> None:
         st.header("目标追踪 · Target tracker")
         folder = Path(st.text_input("文件夹 · Folder", value=data_folder_default(), key="folder"))
         if not folder.is_dir():
-            st.error(f"{folder} is not a folder.")
+            st.error(f"{code(str(folder))} is not a folder.")
             st.stop()
         rows, errors = load_folder(str(folder), fingerprint(folder))
         added, originals = uploads()
@@ -215,9 +234,10 @@ def main() -> None:
     shown = table.apply_filters(everything, selections, search)
     st.title("目标追踪 · Target tracker")
     st.caption(f"{everything['doc_id'].nunique()} documents, {len(everything):,} figures from "
-               f"{folder}. Filter in the sidebar (the URL keeps the view); click a district's bar.")
+               f"{code(str(folder))}. Filter in the sidebar (the URL keeps the view), "
+               "or click a district's bar.")
     if len(errors):
-        with st.expander(f"{len(errors)} files could not be read"):
+        with st.expander(f"Files not read: {len(errors)}", icon=":material/warning:"):
             st.dataframe(errors, hide_index=True)
     headline(shown)
     chart_grid(shown, selections)
