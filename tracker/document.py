@@ -92,16 +92,16 @@ _CONTROL = frozenset(chr(c) for c in range(32)) - frozenset("\n\r\t\f\v\x00")
 def _text_or_binary(text: str) -> str:
     """``text`` itself, unless it is binary data that happened to decode, or blank.
 
-    A text may hold a few NUL bytes (padding, a bad copy) and is still read; a sample that is
-    over a tenth other control characters, or over a quarter NUL (UTF-16 without a byte-order
-    mark, an image), is binary.
+    A text may hold NUL bytes (padding at the end, a few inside from a bad copy) and is still
+    read; a sample that is over a tenth other control characters, or over a quarter NUL
+    (UTF-16 without a byte-order mark, an image), is binary.
     """
-    n = len(text)
+    n = len(text.rstrip("\x00"))                       # NUL padding at the end is not content
     if n <= 3 * _SAMPLE:
-        sample = text
+        sample = text[:n]
     else:
         mid = n // 2
-        sample = text[:_SAMPLE] + text[mid:mid + _SAMPLE] + text[-_SAMPLE:]
+        sample = text[:_SAMPLE] + text[mid:mid + _SAMPLE] + text[n - _SAMPLE:n]
     if sample:
         control = sum(1 for c in sample if c in _CONTROL)
         if control / len(sample) > 0.1 or sample.count("\x00") / len(sample) > 0.25:

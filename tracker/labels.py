@@ -160,9 +160,10 @@ def sentence_place(found: list[tuple[int, Place, bool]], offset: int, clause_sta
         named_in_full = any(full for _, p, full in found if p.county_level)
         return only, "" if named_in_full else ctx.subdistrict   # 普陀区今年…: the whole district
     if len(districts) > 1:
-        in_clause = [p for pos, p in before if p.county_level and pos >= clause_start]
-        if in_clause:
-            return in_clause[-1].district, ""
+        in_clause = {p.district for pos, p in before if p.county_level and pos >= clause_start}
+        if len(in_clause) == 1:                       # 其中黄浦区2个，静安区3个: each its own
+            (only,) = in_clause
+            return only, ""
     return ctx.district, ctx.subdistrict
 
 
@@ -205,26 +206,28 @@ def _nearest(cues: list[tuple[int, int, str]]) -> str:
     return max(cues, key=lambda c: (c[1], c[1] - c[0]))[2]
 
 
-def kind_of(prefix: str, suffix: str, sentence: str, default: str) -> str:
+def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool = False) -> str:
     """Target, achieved or context, from the cue words around the figure.
 
     In order: the nearest clear cue before the figure in its sentence (将, 计划 / 已, 截至 /
     范围内 / 同比增长, which is a target only in a sentence of plans); else the first clear cue
     after it (…，已全部完成); else the nearest verb of result or of doing before it (完成, 累计 /
-    新建, 推进); else ``default`` (the section's or the document's)."""
+    新建, 推进); else ``default`` (the section's when ``section``, else the document's)."""
     strong = (_cues(_TARGET, prefix, "target") + _cues(_ACHIEVED, prefix, "achieved")
               + _cues(_CONTEXT, prefix, "context") + _cues(_CHANGE, prefix, "change"))
     if strong:
         kind = _nearest(strong)
     else:
-        after = _cues(_ACHIEVED, suffix, "achieved") + _cues(_CONTEXT, suffix, "context") + _cues(_TARGET, suffix, "target")
+        after = _cues(_ACHIEVED, suffix, "achieved") + _cues(_CONTEXT, suffix, "context")
         if after:
             kind = min(after)[2]
         else:
-            weak = _cues(_WEAK_ACHIEVED, prefix, "achieved") + _cues(_WEAK_TARGET, prefix, "target")
+            weak = _cues(_WEAK_ACHIEVED, prefix, "achieved")
+            if not (section and default == "achieved"):      # in a review, 新建 … is what was done
+                weak += _cues(_WEAK_TARGET, prefix, "target")
             kind = _nearest(weak) if weak else default
-    if kind == "change":
-        kind = "target" if _PLAN.search(sentence) else "achieved"
+    if kind == "change":                              # 同比增长10%: planned in a plan, else reported
+        kind = "target" if _PLAN.search(sentence) or default == "target" and section else "achieved"
     return kind
 
 
@@ -371,7 +374,9 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         prefix, suffix = text[s0:m.start], text[m.end:s1]
         metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == sentence.strip() else "")
         section_year, section_kind = section_context(text, s0, ctx, spans[0][0])
-        kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind)
+        if P.LIST_MARKER.match(text, max(text.rfind("\n", 0, s0), text.rfind("\r", 0, s0)) + 1):
+            section_kind = section_kind or "target"      # an item of a list of tasks
+        kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind))
         year = year_of(prefix, sentence, ctx, section_year)
         in_table = _table_labels(text, m) if "|" in sentence else None
         if in_table:

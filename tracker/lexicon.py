@@ -165,13 +165,13 @@ DURATION_YEAR_AFTER: tuple[str, ...] = ("时间", "内", "以内", "左右", "�
 #: Words that mark a figure as planned (target) or done (achieved), or as a background fact.
 TARGET_CUES: tuple[str, ...] = (
     "将", "计划", "预计", "力争", "目标", "确保", "年内", "争取", "拟", "预期", "明年", "到20", "至20",
-    "下一步", "接下来", "任务", "指标", "努力", "要求",
+    "下一步", "接下来", "努力", "要求",
 )
 #: Verbs of doing: a target unless the rest of the sentence says it is done (`…，已全部完成`).
 WEAK_TARGET_CUES: tuple[str, ...] = (
     "推进", "推动", "实施", "启动", "新建", "新开建", "新开办", "新启用", "加快", "打造", "布局", "谋划",
     "规划", "开工", "筹建", "设立", "建立", "全力", "聚力", "着力", "持续", "有序", "统筹", "组建",
-    "达到", "设置", "引进", "招引", "新培育", "完善", "优化", "开展", "举办", "深化",
+    "设置", "引进", "招引", "新培育", "完善", "优化", "开展", "举办", "深化",
 )
 ACHIEVED_CUES: tuple[str, ...] = (
     "已", "已经", "截至", "截止", "去年", "上年", "首批", "入选", "获评", "荣获", "超额完成", "建成了",
@@ -300,4 +300,4 @@ SHORT_PLACE_BLOCK_AFTER: tuple[str, ...] = (
 #: A short place name preceded by one of these is part of another word.
 SHORT_PLACE_BLOCK_BEFORE: tuple[str, ...] = ("舟", "小", "老", "新", "大", "东", "西", "南", "北")
 #: Words that mark a figure as the whole city's rather than a district's.
-CITY_WIDE: tuple[str, ...] = ("全市", "上海市", "全国", "全省")
+CITY_WIDE: tuple[str, ...] = ("全市", "上海", "全国", "全省")
