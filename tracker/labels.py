@@ -299,30 +299,36 @@ def _strip_noise(s: str) -> str:
     for _ in range(3):
         s = P.METRIC_NOISE.sub("", s)
         m = P.place_pattern().match(s)
-        if not m or m.end() == len(s):
+        if not m:
             break
         s = s[m.end():]
     return s
 
 
 def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> str:
-    """A short phrase naming what the figure measures, taken from its clause."""
+    """A short phrase naming what the figure measures, taken from its clause: for a count the
+    noun after it (`131个“15分钟社区生活圈”` → 15分钟社区生活圈; a bare `项目` keeps its verb:
+    扶持项目), else the phrase before it (`旧住房成套改造8.07万平方米`), cue words and place
+    names shed."""
     a, b = clause
     before = _strip_noise(text[max(a, prev_end, m.start - 16):m.start])
+    if P.QUANTITY.search(before) or before in L.COORDINATORS:
+        before = ""                                   # …91%和329%: the metric is the list's
     after_raw = text[m.end:b]
     for q in L.TRAILING_QUALIFIERS:
         if after_raw.startswith(q):
             after_raw = after_raw[len(q):]
             break
-    after = after_raw.split("的")[0] if not after_raw.startswith("的") else after_raw[1:]
-    after = _strip_noise(after[:16])
-    if any(c.isdigit() for c in after):
-        after = ""                                    # the next figure, not a name
+    after_raw = after_raw[1:] if after_raw.startswith("的") else after_raw.split("的")[0]
+    quoted = ""
+    for open_, close in L.QUOTE_PAIRS:                # 131个“15分钟社区生活圈”: the name counts whole
+        if after_raw.startswith(open_) and close in after_raw[1:]:
+            quoted, after_raw = after_raw[1:].split(close, 1)
+            break
+    after = _strip_noise((quoted + P.UP_TO_NUMBER.match(after_raw).group())[:16])
     if m.quantity == "count" and after:
-        return after
-    if before and not P.QUANTITY.search(before):
-        return before
-    return after or before
+        return before + after if len(after) <= 2 and len(before) <= 6 else after
+    return before or after
 
 
 def _table_labels(text: str, m: Mention) -> tuple[str, str, int | None] | None:

@@ -14,12 +14,12 @@ from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from . import document as D
-from .cache import CACHED_COLUMNS, Cache, Record, content_key
+from .cache import Cache, content_key, file_signature
+from .frames import CACHED_COLUMNS, Record, assemble, frame_of, records_table
 from .extract import find_mentions
 from .labels import label
 from .model import COLUMNS, Row
@@ -37,70 +37,12 @@ class Extraction(NamedTuple):
 
 # --- rows → table ---------------------------------------------------------------------------
 
-_FLOAT = frozenset(("value", "value_norm", "value_norm_max"))
-_INT = frozenset(("start", "end"))
-#: Arrow type of each column on the way to pandas; ``year`` goes through int32 only so that the
-#: type mapper below can tell it apart and make it a nullable Int64.
-_ARROW = {c: pa.float64() if c in _FLOAT else pa.int64() if c in _INT else pa.int32() if c == "year" else pa.large_string() for c in COLUMNS}
-_SCHEMA = pa.schema([(c, _ARROW[c]) for c in COLUMNS])
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)   # what ``.astype(str)`` gives in pandas 3
 _record_of = attrgetter(*CACHED_COLUMNS)
-
-
-def _pandas_type(t: pa.DataType):
-    if t == pa.int32():
-        return pd.Int64Dtype()
-    if t == pa.large_string():
-        return _STR
-    return None
 
 
 def records(rows: Iterable[Row]) -> list[Record]:
     """Rows → plain tuples of the cached columns (what the cache stores and workers return)."""
     return [_record_of(r) for r in rows]
-
-
-def _column(values: Sequence, name: str) -> pa.Array:
-    t = _ARROW[name]
-    try:
-        arr = pa.array(values, type=t)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
-        # a stray type: numbers as text, text as numbers (slow path, never expected)
-        if t == pa.large_string():
-            arr = pa.array(["" if v is None else str(v) for v in values], type=t)
-        else:
-            num = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce")
-            arr = pa.array(num.astype("float64"), type=pa.float64(), from_pandas=True).cast(t, safe=False) if t != pa.float64() \
-                else pa.array(num.astype("float64"), type=t, from_pandas=True)
-    if t == pa.large_string() and arr.null_count:
-        arr = arr.fill_null("")
-    if t == pa.int64() and arr.null_count:
-        arr = arr.fill_null(0)
-    return arr
-
-
-def table_of(docs: Iterable[tuple[str, str, Sequence[Record]]]) -> pa.Table:
-    """(doc_id, source, records) per document → one Arrow table in COLUMNS order."""
-    doc_ids: list[str] = []
-    sources: list[str] = []
-    cols: list[list] = [[] for _ in CACHED_COLUMNS]
-    for doc_id, source, recs in docs:
-        n = len(recs)
-        if not n:
-            continue
-        doc_ids += [doc_id] * n
-        sources += [source] * n
-        for col, values in zip(cols, zip(*recs)):
-            col += values
-    by_name = dict(zip(CACHED_COLUMNS, cols))
-    by_name["doc_id"], by_name["source"] = doc_ids, sources
-    return pa.Table.from_arrays([_column(by_name[c], c) for c in COLUMNS], schema=_SCHEMA)
-
-
-def frame_of(docs: Iterable[tuple[str, str, Sequence[Record]]]) -> pd.DataFrame:
-    """(doc_id, source, records) per document → the table, columns in contract order with
-    stable dtypes (text as ``str``, value columns float64, start/end int64, year Int64)."""
-    return table_of(docs).to_pandas(types_mapper=_pandas_type)
 
 
 def frame(rows: Iterable[Row]) -> pd.DataFrame:
@@ -255,18 +197,97 @@ def extract_paths(
         paths = [paths]
     inputs, errors = discover_inputs(list(paths))
     tasks = make_tasks(inputs, max_mb, want_key=cache is not None)
-    results: list[Result | None] = [None] * len(tasks)
     store = None if cache is None else cache if isinstance(cache, Cache) else Cache(cache)
-    todo, hits, duplicates = tasks, 0, {}
     try:
+        plan = _Plan(tasks)
         if store is not None and not store.disabled:
-            todo, hits, duplicates = _from_cache(tasks, store, results)
+            plan.look_up(store)
+        plan.run(run_tasks(extract_task, plan.todo, jobs), store)
+    finally:
+        if store is not None and store is not cache:
+            store.close()
+    rows = plan.table()
+    errors += plan.errors()
+    if stats is not None:
+        stats.update(documents=len(tasks), cached=plan.hits, extracted=len(tasks) - plan.hits - len(plan.failed),
+                     unreadable=len(plan.failed))
+    return Extraction(rows, errors_frame(errors))
+
+
+class _Plan:
+    """Where each document's rows come from: the cache (a slice of a stored segment), or an
+    extraction run now (records). Assembled in input order at the end."""
+
+    def __init__(self, tasks: list[Task]):
+        self.tasks = tasks
+        self.todo = tasks
+        self.cached: dict[int, tuple[int | None, int, int]] = {}     # index → (segment, first, n)
+        self.segments: dict[int, pa.Table] = {}
+        self.fresh: dict[int, list[Record]] = {}
+        self.failed: dict[int, str] = {}
+        self.same_as: dict[int, list[int]] = {}                      # index → later indices with the same bytes
+        self.hits = 0
+
+    def look_up(self, store: Cache) -> None:
+        """Key every input (from the stored file hashes, else by reading and hashing it), take
+        what the cache has, and leave the rest in ``todo`` (each distinct content once)."""
+        keys: dict[int, str] = {}
+        sigs: dict[int, tuple[str, tuple]] = {}
+        for task in self.tasks:
+            if is_url(task.path):
+                continue
+            try:
+                sigs[task.index] = (os.path.abspath(task.path), file_signature(os.stat(task.path)))
+            except OSError:
+                pass
+        known = store.known_keys(list(dict(sigs.values()).items()))
+        hashed = []
+        for task in self.tasks:
+            sig = sigs.get(task.index)
+            key = known.get(sig[0]) if sig else None
+            size = sig[1][0] if sig else 0
+            if key is not None and size <= task.max_mb * 1024 * 1024:
+                keys[task.index] = key
+                continue
+            try:
+                data = read_input(task.path, task.max_mb)
+            except D.DocumentError as e:
+                self.failed[task.index] = str(e)
+                continue
+            keys[task.index] = content_key(data, file_name(task.path))
+            del data
+            if sig:
+                hashed.append((sig[0], sig[1], keys[task.index]))
+        store.remember(hashed)
+        hits = store.fetch(keys.values())
+        self.segments = hits.segments
+        todo: list[Task] = []
+        first: dict[str, int] = {}
+        for task in self.tasks:
+            key = keys.get(task.index)
+            if key is None:
+                continue
+            ref = hits.refs.get(key)
+            if ref is not None:
+                self.cached[task.index] = ref
+                self.hits += 1
+            elif key in first:
+                self.same_as.setdefault(first[key], []).append(task.index)
+            else:
+                first[key] = task.index
+                todo.append(task._replace(want_key=True))
+        self.todo = todo
+
+    def run(self, results: Iterable[Result], store: Cache | None) -> None:
+        """Take the results of the extractions, writing them through to the cache in batches."""
         pending: list[tuple[str, list[Record]]] = []
         try:
-            for res in run_tasks(extract_task, todo, jobs):
-                results[res.index] = res
-                for j in duplicates.get(res.index, ()):
-                    results[j] = res._replace(index=j)
+            for res in results:
+                for i in (res.index, *self.same_as.get(res.index, ())):
+                    if res.error is not None:
+                        self.failed[i] = res.error
+                    else:
+                        self.fresh[i] = res.records
                 if store is not None and res.error is None and res.key:
                     pending.append((res.key, res.records))
                     if len(pending) >= 256:
@@ -275,53 +296,26 @@ def extract_paths(
         finally:
             if store is not None and pending:
                 store.put_many(pending)
-    finally:
-        if store is not None and store is not cache:
-            store.close()
-    docs = []
-    unreadable = 0
-    for task, res in zip(tasks, results):
-        assert res is not None, "every task has a result"
-        if res.error is not None:
-            errors.append((task.source, res.error))
-            unreadable += 1
-        docs.append((task.doc_id, task.source, res.records))
-    if stats is not None:
-        stats.update(documents=len(tasks), cached=hits, extracted=len(tasks) - hits - unreadable, unreadable=unreadable)
-    return Extraction(frame_of(docs), errors_frame(errors))
 
+    def table(self) -> pd.DataFrame:
+        if not self.cached:                                         # nothing from the cache
+            return frame_of((t.doc_id, t.source, self.fresh.get(t.index, ())) for t in self.tasks)
+        seg_ids = sorted(self.segments)
+        piece_of = {seg: i + 1 for i, seg in enumerate(seg_ids)}
+        recs: list[Record] = []
+        docs = []
+        for t in self.tasks:
+            if t.index in self.cached:
+                seg, first, n = self.cached[t.index]
+                docs.append((t.doc_id, t.source, piece_of.get(seg, 0), first, n) if n else (t.doc_id, t.source, 0, 0, 0))
+            else:
+                found = self.fresh.get(t.index, [])
+                docs.append((t.doc_id, t.source, 0, len(recs), len(found)))
+                recs += found
+        return assemble([records_table(recs), *(self.segments[s] for s in seg_ids)], docs)
 
-def _from_cache(tasks: list[Task], store: Cache, results: list[Result | None]) -> tuple[list[Task], int, dict[int, list[int]]]:
-    """Fill ``results`` from the cache (and with read errors). Returns the tasks still to run,
-    the number of hits, and for each task to run the later tasks with the same bytes and kind
-    (extracted once, their result shared)."""
-    keys: list[str | None] = []
-    for task in tasks:
-        try:
-            data = read_input(task.path, task.max_mb)
-        except D.DocumentError as e:
-            results[task.index] = Result(task.index, None, [], str(e))
-            keys.append(None)
-            continue
-        keys.append(content_key(data, file_name(task.path)))
-        del data
-    found = store.get_many(k for k in keys if k)
-    todo: list[Task] = []
-    first: dict[str, int] = {}
-    duplicates: dict[int, list[int]] = {}
-    hits = 0
-    for task, key in zip(tasks, keys):
-        if key is None:
-            continue
-        if key in found:
-            results[task.index] = Result(task.index, key, found[key], None)
-            hits += 1
-        elif key in first:
-            duplicates.setdefault(first[key], []).append(task.index)
-        else:
-            first[key] = task.index
-            todo.append(task._replace(want_key=True))
-    return todo, hits, duplicates
+    def errors(self) -> list[tuple[str, str]]:
+        return [(t.source, self.failed[t.index]) for t in self.tasks if t.index in self.failed]
 
 
 def extract_bytes(data: bytes, name: str, *, max_mb: float = DEFAULT_MAX_MB, cache: str | os.PathLike | Cache | None = None) -> Extraction:
@@ -334,9 +328,11 @@ def extract_bytes(data: bytes, name: str, *, max_mb: float = DEFAULT_MAX_MB, cac
     try:
         key = content_key(data, name) if store is not None else None
         if store is not None and key:
-            hit = store.get_many([key]).get(key)
-            if hit is not None:
-                return Extraction(frame_of([(doc_id, name, hit)]), errors_frame([]))
+            hits = store.fetch([key])
+            ref = hits.refs.get(key)
+            if ref is not None:
+                pieces = [hits.segments[ref.segment]] if ref.n else []
+                return Extraction(assemble(pieces, [(doc_id, name, 0, ref.first, ref.n)]), errors_frame([]))
         try:
             doc = D.from_bytes(data, name, doc_id, source=name)
             recs = records(document_rows(doc))
