@@ -99,8 +99,8 @@ def _skip(text: str, m: re.Match, excluded: Spans) -> bool:
     before = text[max(0, start - 4):start]
     if before.rstrip().endswith("第"):
         return True                                            # 第五届
-    if text.startswith(("+", "＋"), end) or text.startswith(("+", "＋"), m.start("unit") if m["unit"] else end):
-        return True                                            # 2+1 formulas
+    if text.startswith(("+", "＋"), end):
+        return True                                            # 3个+N: part of a formula
     stripped = before.rstrip(" :：\t")
     if stripped.endswith(L.COUNTER_CUES):
         return True                                            # 点击:94次
@@ -125,7 +125,7 @@ def _skip(text: str, m: re.Match, excluded: Spans) -> bool:
 
 
 def _qualifier(text: str, m: re.Match, quantity: str) -> str:
-    if m["sep"] or (m["n2"] if "n2" in m.groupdict() else None):
+    if m["sep"]:
         return "range"
     if m["inner"]:
         return L.INNER_QUALIFIERS[m["inner"]]
@@ -160,18 +160,12 @@ def _quantity_mention(text: str, m: re.Match) -> Mention | None:
         value_norm_max = v2 * mult2 * factor
         if value_norm_max < v1 * mult1 * factor:
             return None                                       # 10-24: not a range
-    if m["per"]:
-        unit_norm = f"{unit_norm}/{m['per']}"
-    written_unit = (m["m1"] or "") + unit if not n2 else (m["m2"] or m["m1"] or "") + unit
-    if n1[0].isdigit() or n1[0] in "０１２３４５６７８９":
-        value = v1 if not (n2 and not m["m1"] and m["m2"]) else v1
-    else:
-        value = v1
-    if m["per"]:
-        written_unit += "/" + m["per"]
+    written_unit = (m["m2"] or m["m1"] or "") + unit if n2 else (m["m1"] or "") + unit
+    if m["per"]:                                              # 3.5万元/亩
+        unit_norm, written_unit = f"{unit_norm}/{m['per']}", f"{written_unit}/{m['per']}"
     sign = -1.0 if m["sign"] else 1.0
     return Mention(
-        start=m.start(), end=m.end(), surface=m.group(), value=sign * value, unit=written_unit,
+        start=m.start(), end=m.end(), surface=m.group(), value=sign * v1, unit=written_unit,
         value_norm=sign * v1 * mult1 * factor, unit_norm=unit_norm, quantity=quantity,
         value_norm_max=value_norm_max, rule="range" if n2 else "number+unit",
     )
