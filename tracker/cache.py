@@ -124,9 +124,10 @@ def kind_of(name: str) -> str:
 
 
 def file_signature(st: os.stat_result) -> tuple[int, int, int, int]:
-    """What must be unchanged for a file's stored hash to be reused. ``ctime`` changes on every
-    write and cannot be set back by tools that restore ``mtime``."""
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+    """What must be unchanged for a file's stored hash to be reused: size, mtime, ctime (it
+    changes on every write and cannot be set back by tools that restore mtime) and the file's
+    identity (device and inode, folded into one number)."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, (st.st_dev << 32) ^ st.st_ino
 
 
 # --- the store ------------------------------------------------------------------------------

@@ -127,8 +127,8 @@ def _skip(text: str, m: re.Match, excluded: Spans) -> bool:
 def _qualifier(text: str, m: re.Match, quantity: str) -> str:
     if m["sep"]:
         return "range"
-    if m["inner"]:
-        return L.INNER_QUALIFIERS[m["inner"]]
+    if m["inner"] or m["inner0"]:
+        return L.INNER_QUALIFIERS[m["inner"] or m["inner0"]]
     trail = trailing_qualifier(text, m.end())
     if trail and not (trail == "内" and quantity != "duration") and not (trail == "上下" and text.startswith("游", m.end() + 2)):
         return L.TRAILING_QUALIFIERS[trail]

@@ -69,7 +69,23 @@ def records_table(records: Sequence[Record]) -> pa.Table:
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:
-    return table.select(list(COLUMNS)).to_pandas(types_mapper=_pandas_type)
+    """Arrow → the table's pandas dtypes. Builds the columns directly (text stays in Arrow, no
+    copy): about twice as fast as ``Table.to_pandas`` on the small tables of one document."""
+    table = table.select(list(COLUMNS))
+    try:
+        data = {}
+        for name, col in zip(COLUMNS, table.columns):
+            t = col.type
+            if t == pa.large_string():
+                data[name] = pd.arrays.ArrowStringArray(col, dtype=_STR)
+            elif t == pa.int32():
+                data[name] = pd.arrays.IntegerArray(
+                    col.fill_null(0).to_numpy().astype("int64"), np.asarray(col.is_null(), dtype=bool))
+            else:
+                data[name] = col.to_numpy()
+        return pd.DataFrame(data, copy=False)
+    except (TypeError, ValueError, AttributeError):    # another pandas: the general route
+        return table.to_pandas(types_mapper=_pandas_type)
 
 
 def frame_of(docs: Iterable[tuple[str, str, Sequence[Record]]]) -> pd.DataFrame:

@@ -244,7 +244,7 @@ METRIC_LEADING_NOISE: tuple[str, ...] = (
 METRIC_TRAILING_NOISE: tuple[str, ...] = (
     "同比增长", "同比下降", "增长", "下降", "提高", "增加", "减少", "达到", "达", "为", "约", "近", "超过", "超", "逾", "共",
     "总计", "合计", "累计", "分别", "同比", "规模", "总规模", "的", "至", "到", "完成", "实现", "突破", "提高", "增加", "减少",
-    "降低", "比去年", "比上年", "较上年", "达到了",
+    "降低", "比去年", "比上年", "较上年", "达到了", "控制在", "保持在", "稳定在", "不低于", "不超过",
 )
 
 #: Table headers: a column about plans holds targets, one about results holds achieved figures.

@@ -81,7 +81,7 @@ UNIT = _unit_alternation()
 
 QUANTITY = _re.compile(
     rf"""
-    (?<![0-9０-９.．A-Za-z_/+＋\#])(?<![0-9],)     # not the tail of a longer number, code or formula
+    (?<![0-9０-９.．A-Za-z_/+＋\#×])(?<![0-9],)    # not the tail of a longer number, code or formula
     (?:
         (?P<frac>                                 # 三分之二, 百分之十五, 千分之五
             (?P<den>{ARABIC}|{CHINESE}) 分之 (?P<numer>{ARABIC}|{CHINESE})
@@ -97,7 +97,9 @@ QUANTITY = _re.compile(
         )
       | (?P<qty>
             (?P<sign>[-−－](?=[0-9]))?                                # 同比-2.1%: a written minus
-            (?P<n1>{ARABIC}|{CHINESE}) [ \u00a0]? (?P<m1>{MULTIPLIER})?   # 8.07 万 | 二十三万 | 52.52 万
+            (?P<n1>{ARABIC}|{CHINESE}) [ \u00a0]?
+            (?P<inner0>{alternation(L.INNER_QUALIFIERS)}(?={MULTIPLIER}))?    # 10余万平方米, 20多万人
+            (?P<m1>{MULTIPLIER})?                                      # 8.07 万 | 二十三万 | 52.52 万
             [ \u00a0]?                                                # 4396 吨: one space may stand before the unit
             (?:                                                        # a range: 3至5, 3%-5%
                 (?P<u1>{UNIT})? (?P<sep>{alternation(L.RANGE_SEPARATORS)})

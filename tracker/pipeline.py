@@ -233,11 +233,14 @@ class _Plan:
         what the cache has, and leave the rest in ``todo`` (each distinct content once)."""
         keys: dict[int, str] = {}
         sigs: dict[int, tuple[str, tuple]] = {}
+        cwd = os.getcwd() + os.sep
         for task in self.tasks:
             if is_url(task.path):
                 continue
             try:
-                sigs[task.index] = (os.path.abspath(task.path), file_signature(os.stat(task.path)))
+                # absolute without normalising (cheap); the signature holds device and inode
+                where = task.path if os.path.isabs(task.path) else cwd + task.path
+                sigs[task.index] = (where, file_signature(os.stat(task.path)))
             except OSError:
                 pass
         known = store.known_keys(list(dict(sigs.values()).items()))

@@ -76,8 +76,12 @@ def _walk(folder: Path, errors: list[tuple[str, str]]) -> list[Path]:
         for name in names:
             if os.path.splitext(name)[1].lower() in EXTENSIONS:
                 f = base / name
-                if f.is_file():                      # not a broken link, a FIFO or a socket
+                if f.is_file():
                     files.append(f)
+                elif f.is_symlink() and not f.exists():
+                    errors.append((str(f), "no such file or folder (a broken link)"))
+                else:
+                    errors.append((str(f), "not a regular file"))   # a FIFO or a socket: never opened
     return sorted(files)
 
 
