@@ -1,6 +1,7 @@
 """The result cache: hits, invalidation (content and engine), corruption, atomic writes."""
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -36,7 +37,7 @@ def run(paths, cache, **kw):
 
 def test_warm_run_reads_every_document_from_the_cache(corpus: Path, tmp_path: Path):
     cache = tmp_path / "cache"
-    fresh, _, s1 = run([corpus], None)
+    fresh, _, _ = run([corpus], None)
     cold, _, s2 = run([corpus], cache)
     warm, errors, s3 = run([corpus], cache)
     assert (s2["cached"], s2["extracted"]) == (0, 5)
@@ -137,9 +138,10 @@ def test_a_damaged_entry_is_never_trusted(corpus: Path, tmp_path: Path, capsys):
     folder = tmp_path / "cache"
     fresh, _, _ = run([corpus], folder)
     with sqlite3.connect(folder / FILENAME) as conn:
-        key, payload = conn.execute("SELECT key, payload FROM docs WHERE length(payload) > 200 LIMIT 1").fetchone()
-        bad = payload.replace("亿".encode(), "万".encode(), 1) if "亿".encode() in payload else payload[:-5] + b"00000"
-        conn.execute("UPDATE docs SET payload = ? WHERE key = ?", (bad, key))
+        seg, data = conn.execute("SELECT id, data FROM segments LIMIT 1").fetchone()
+        bad = bytearray(data)
+        bad[len(bad) // 2] ^= 0xFF                             # one flipped byte, same length
+        conn.execute("UPDATE segments SET data = ? WHERE id = ?", (bytes(bad), seg))
     capsys.readouterr()
     rows, _, stats = run([corpus], folder)
     assert "rebuilding" in capsys.readouterr().err
@@ -147,9 +149,37 @@ def test_a_damaged_entry_is_never_trusted(corpus: Path, tmp_path: Path, capsys):
     pd.testing.assert_frame_equal(rows, fresh)
 
 
+def test_rows_pointing_outside_their_segment_are_corruption(corpus: Path, tmp_path: Path, capsys):
+    folder = tmp_path / "cache"
+    fresh, _, _ = run([corpus], folder)
+    with sqlite3.connect(folder / FILENAME) as conn:
+        conn.execute("UPDATE docs SET n = n + 1000 WHERE n > 0")
+    capsys.readouterr()
+    rows, _, stats = run([corpus], folder)
+    assert "rebuilding" in capsys.readouterr().err and stats["cached"] == 0
+    pd.testing.assert_frame_equal(rows, fresh)
+
+
+def test_a_file_rewritten_with_the_same_size_and_mtime_is_hashed_again(corpus: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    before, _, _ = run([corpus], cache)
+    row = before.iloc[0]
+    target = Path(row["source"])
+    st = target.stat()
+    data = target.read_bytes()
+    surface = row["surface"].encode()
+    i = data.index(surface)
+    digit = b"7" if surface[:1] != b"7" else b"8"
+    target.write_bytes(data[:i] + digit + data[i + 1:])        # same size
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))      # same mtime (as rsync -t or cp -p would leave it)
+    warm, _, stats = run([corpus], cache)
+    assert (stats["cached"], stats["extracted"]) == (4, 1)
+    pd.testing.assert_frame_equal(warm, run([corpus], None)[0])
+
+
 def test_a_write_killed_before_commit_leaves_the_cache_valid(corpus: Path, tmp_path: Path):
     folder = tmp_path / "cache"
-    run([sorted(corpus.iterdir())[0]], folder)                 # one document stored and committed
+    run([min(corpus.iterdir())], folder)                       # one document stored and committed
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {str(ROOT)!r})
@@ -157,9 +187,10 @@ def test_a_write_killed_before_commit_leaves_the_cache_valid(corpus: Path, tmp_p
         from tracker.cache import Cache
 
         class DiesAtCommit:
-            def __init__(self, conn): self.conn = conn
+            def __init__(self, conn): self.conn, self.rows = conn, False
             def execute(self, sql, *a):
-                if sql == "COMMIT":
+                self.rows = self.rows or sql.startswith("INSERT INTO segments")
+                if sql == "COMMIT" and self.rows:
                     os._exit(3)                                # killed mid-transaction
                 return self.conn.execute(sql, *a)
             def executemany(self, *a): return self.conn.executemany(*a)
@@ -218,3 +249,37 @@ def test_cli_caches_by_default_in_the_current_folder(corpus: Path, tmp_path: Pat
     off = subprocess.run([*cmd, "--no-cache", "-o", "off.csv"], cwd=work, capture_output=True, text=True, env=env, timeout=120)
     assert "from the cache" not in off.stderr
     assert (work / "out.csv").read_bytes() == (work / "off.csv").read_bytes()
+
+
+def test_tables_built_from_records_have_the_contract_dtypes():
+    """frames.frame_of (fresh rows) and frames.assemble (cached slices) give exactly what the
+    reference construction gives, nulls included (no year, no range)."""
+    from dataclasses import asdict
+
+    from tracker.frames import CACHED_COLUMNS, assemble, frame_of, records_table
+    from tracker.model import COLUMNS
+    from tracker.pipeline import document_rows, records
+
+    doc = tracker.read_document(RAW / sorted(p.name for p in RAW.iterdir())[3])
+    rows = document_rows(doc)
+    rows[0].year = None
+    rows[1].value_norm_max = 2.5e9
+    recs = records(rows)
+    expected = pd.DataFrame([asdict(r) for r in rows], columns=[*COLUMNS, "rule"])[list(COLUMNS)]
+    for col in ("value", "value_norm", "value_norm_max"):
+        expected[col] = pd.to_numeric(expected[col]).astype("float64")
+    expected["year"] = pd.to_numeric(expected["year"]).astype("Int64")
+    for col in COLUMNS:
+        if col not in ("value", "value_norm", "value_norm_max", "start", "end", "year"):
+            expected[col] = expected[col].fillna("").astype(str)
+    fresh = frame_of([(doc.doc_id, doc.source, recs)])
+    pd.testing.assert_frame_equal(fresh, expected)
+    table = records_table(recs)
+    assert table.column_names == list(CACHED_COLUMNS)
+    half = len(recs) // 2
+    pieces = [records_table(recs[half:]), records_table(recs[:half])]
+    cached = assemble(pieces, [(doc.doc_id, doc.source, 1, 0, half), ("empty", "e.txt", 0, 0, 0),
+                               (doc.doc_id, doc.source, 0, 0, len(recs) - half)])
+    pd.testing.assert_frame_equal(cached, expected)
+    pd.testing.assert_frame_equal(assemble([], []), frame_of([]))
+    assert list(frame_of([]).dtypes.astype(str)) == list(expected.dtypes.astype(str))

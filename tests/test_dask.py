@@ -13,8 +13,8 @@ import pytest
 pytest.importorskip("dask.bag")
 distributed = pytest.importorskip("distributed")
 
-import tracker  # noqa: E402
-from tracker.parallel import extract_dask, is_folder_output  # noqa: E402
+import tracker
+from tracker.parallel import extract_dask, is_folder_output
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

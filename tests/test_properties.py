@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -77,7 +78,7 @@ def test_extraction_never_raises_and_rows_point_at_their_surface(text):
     check_rows(text)
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=60)
 @given(cjk_text, cjk_text)
 def test_line_ends_do_not_move_rows(a, b):
     """The same text with \\n, \\r\\n or \\r line ends gives the same figures, each at its own offsets."""
@@ -87,10 +88,10 @@ def test_line_ends_do_not_move_rows(a, b):
         other = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", eol)
         check_rows(other)
     if "\r" not in text:
-        crlf = text.replace("\n", "\r\n")
-        got = tracker.extract_text(crlf)
-        assert got["surface"].tolist() == base["surface"].tolist()
-        assert got["value_norm"].fillna(-1).tolist() == base["value_norm"].fillna(-1).tolist()
+        for eol in ("\r\n", "\r"):
+            got = tracker.extract_text(text.replace("\n", eol))
+            assert got["surface"].tolist() == base["surface"].tolist()
+            assert got["value_norm"].fillna(-1).tolist() == base["value_norm"].fillna(-1).tolist()
 
 
 # --- numbers read back --------------------------------------------------------------------------
@@ -191,3 +192,11 @@ def test_arabic_with_multipliers_parse_and_extract_back(d, mult, grouped):
     assert math.isclose(row.value_norm, expected, rel_tol=1e-12)
     assert (row.unit_norm, row.quantity, row.unit) == ("元", "money", mult + "元")
     assert math.isclose(row.value, float(number.replace(",", "")), rel_tol=1e-12)
+
+
+@pytest.mark.xfail(strict=True, reason="a run of 309+ digits before a unit overflows float: value and value_norm are inf "
+                                       "(numerals.parse_arabic / extract._quantity_mention keep it as a row)")
+@pytest.mark.parametrize("text", ["9" * 400 + "个", "1" + "0" * 308 + "亿元", "全区共有" + "8" * 320 + "家企业。"],
+                         ids=["400-nines-ge", "1e308-yiyuan", "320-eights-jia"])
+def test_a_number_too_large_for_a_float_gives_no_infinite_row(text):
+    check_rows(text)

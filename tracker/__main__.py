@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from .document import DocumentError
 from .output import FORMATS, format_for, write_table
-from .cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from .reader import DEFAULT_MAX_MB
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_UNREADABLE = 0, 1, 2
@@ -43,8 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     ex = sub.add_parser("extract", help="extract the table of quantities from files and folders")
-    ex.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md/.html/.htm files or folders (walked recursively)")
-    ex.add_argument("-o", "--output", metavar="OUT", help="output file (default: CSV on stdout)")
+    ex.add_argument("paths", nargs="+", metavar="PATH",
+                    help=".txt/.md/.html/.htm files or folders (walked recursively), or fsspec URLs (s3://bucket/docs/*.txt)")
+    ex.add_argument("-o", "--output", metavar="OUT",
+                    help="output file (default: CSV on stdout); with --engine dask, a folder gets partitioned Parquet")
     ex.add_argument("--format", choices=FORMATS, help="output format (default: from OUT's extension, else csv)")
     ex.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB, help=f"size limit per document in MB (default {DEFAULT_MAX_MB})")
     ex.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",

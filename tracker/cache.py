@@ -35,7 +35,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Self
 
 import pyarrow as pa
 
@@ -58,10 +58,10 @@ _TABLES = {
 }
 _DDL = (
     "CREATE TABLE IF NOT EXISTS segments (id INTEGER PRIMARY KEY, engine TEXT NOT NULL, crc INTEGER NOT NULL, data BLOB NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS docs (engine TEXT NOT NULL, key TEXT NOT NULL, segment INTEGER, first INTEGER NOT NULL, "
-    "n INTEGER NOT NULL, PRIMARY KEY (engine, key)) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, "
-    "inode INTEGER, key TEXT NOT NULL) WITHOUT ROWID",
+    ("CREATE TABLE IF NOT EXISTS docs (engine TEXT NOT NULL, key TEXT NOT NULL, segment INTEGER, first INTEGER NOT NULL, "
+     "n INTEGER NOT NULL, PRIMARY KEY (engine, key)) WITHOUT ROWID"),
+    ("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, "
+     "inode INTEGER, key TEXT NOT NULL) WITHOUT ROWID"),
 )
 
 
@@ -154,7 +154,7 @@ class Cache:
         self._open()
 
     # -- lifecycle --
-    def __enter__(self) -> Cache:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -324,10 +324,11 @@ class Cache:
         except (pa.ArrowException, TypeError, ValueError):
             return 0                                           # not storable: extracted again next time
         try:
+            pruned = 0
             with self._transaction():
                 if not self._pruned:
                     self.conn.execute("DELETE FROM docs WHERE engine != ?", (self.engine,))
-                    self.conn.execute("DELETE FROM segments WHERE engine != ?", (self.engine,))
+                    pruned = self.conn.execute("DELETE FROM segments WHERE engine != ?", (self.engine,)).rowcount
                 seg_id = None
                 if data is not None:
                     seg_id = self.conn.execute("INSERT INTO segments (engine, crc, data) VALUES (?, ?, ?)",
@@ -335,6 +336,8 @@ class Cache:
                 self.conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?)",
                                       [(self.engine, key, seg_id if n else None, first, n) for key, first, n in docs])
             self._pruned = True
+            if pruned:
+                self.conn.execute("VACUUM")                      # give the old engine's space back
             return len(docs)
         except sqlite3.Error as e:
             self._failed(e, "write")

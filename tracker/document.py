@@ -6,6 +6,8 @@ Nothing here opens a file; ``reader.py`` does the I/O and hands bytes in.
 from __future__ import annotations
 
 import codecs
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -114,7 +116,7 @@ def _text_or_binary(text: str) -> str:
 def html_text(html: str) -> tuple[str, str, str]:
     """HTML → (main text, title, published) with trafilatura; falls back to all visible text
     (trafilatura finds nothing in a fragment without ``<html>`` or ``<body>``)."""
-    text = title = date = ""
+    text = title = published = ""
     try:
         import trafilatura  # imported here: only HTML needs it, and it is slow to import
 
@@ -122,14 +124,14 @@ def html_text(html: str) -> tuple[str, str, str]:
         if result is not None:
             text = getattr(result, "text", None) or ""
             title = getattr(result, "title", None) or ""
-            date = getattr(result, "date", None) or ""
+            published = getattr(result, "date", None) or ""
         if not text.strip():
             text = trafilatura.html2txt(html) or ""
     except Exception:  # noqa: BLE001 - a page trafilatura chokes on still has visible text
-        pass
+        text = ""
     if not text.strip():
         text, title = _visible_text(html, title)
-    return text, title.strip(), _iso_date(date)
+    return text, title.strip(), _iso_date(published)
 
 
 #: Elements whose content is not shown; and elements that start a new line.
@@ -177,11 +179,9 @@ def _visible_text(html: str, title: str = "") -> tuple[str, str]:
                 parts.append(data)
 
     parser = _Parser(convert_charrefs=True)
-    try:
+    with contextlib.suppress(Exception):              # html.parser is lenient; keep what was read
         parser.feed(html)
         parser.close()
-    except Exception:  # noqa: BLE001 - html.parser is lenient; keep what was read
-        pass
     raw = "".join(parts)
     out = "\n".join(line.strip() for line in raw.split("\n"))
     while "\n\n\n" in out:
@@ -221,7 +221,11 @@ def lines(text: str) -> list[tuple[int, int, str]]:
     >>> lines("甲\\r\\n 乙 \\r丙\\x0c丁\\n")
     [(0, 1, '甲'), (3, 6, '乙'), (7, 10, '丙\\x0c丁')]
     """
-    out = []
+    return list(_iter_lines(text))
+
+
+def _iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, stripped content) of each line, one at a time (see :func:`lines`)."""
     for m in P.LINE.finditer(text):
         start, end = m.span()
         if start == end:
@@ -231,8 +235,7 @@ def lines(text: str) -> list[tuple[int, int, str]]:
             content_end -= 1
         if text.endswith("\r", start, content_end):
             content_end -= 1
-        out.append((start, content_end, text[start:content_end].strip(_BLANK)))
-    return out
+        yield start, content_end, text[start:content_end].strip(_BLANK)
 
 
 #: What is stripped from both ends of a line before it is judged.
@@ -271,9 +274,7 @@ def is_furniture_line(s: str) -> bool:
     if (len(s) <= 40 and s.count("丨") + s.count("|") + s.count(">") + s.count("›") >= 2
             and not s.startswith("|") and not any(c.isdigit() for c in s)):
         return True                                   # breadcrumbs and menus
-    if han < 15 and _is_dateline(s):
-        return True                                   # a bare timestamp line
-    return False
+    return han < 15 and _is_dateline(s)               # a bare timestamp line
 
 
 def _is_dateline(s: str) -> bool:
@@ -298,10 +299,16 @@ def body_spans(text: str) -> list[tuple[int, int]]:
     上一篇, 版权所有 …); before that, single lines of furniture are left out, and so is a
     trailing run of short headline-like lines after the last paragraph of prose (a link list
     with no marker above it). Numbered list items are never part of such a run.
+
+    Lines are read one at a time and neighbouring body lines joined as they come, so memory
+    grows with the number of body spans, not of lines (a million empty lines cost nothing).
     """
-    kept: list[tuple[int, int, str, bool]] = []
+    spans: list[tuple[int, int]] = []
     seen_prose = False
-    for start, end, s in lines(text):
+    kept = 0                                          # body lines so far
+    run = 0                                           # headline-like lines at the very end of them
+    before_run: tuple[int, tuple[int, int] | None] = (0, None)   # spans as they were before the run
+    for start, end, s in _iter_lines(text):
         if not s:
             continue
         core = _strip_bullet(s)
@@ -311,19 +318,30 @@ def body_spans(text: str) -> list[tuple[int, int]]:
             continue
         prose = _han_count(s, cap=30) >= 30
         seen_prose = seen_prose or prose
-        kept.append((start, end, s, prose))
-    run = 0                                           # headline-like lines at the very end
-    while run < len(kept) and _headline_like(kept[-1 - run][2], kept[-1 - run][3]):
-        run += 1
-    if run >= L.LINK_RUN_MIN and run < len(kept):
-        kept = kept[:-run]
-    spans: list[tuple[int, int]] = []
-    for start, end, _, _ in kept:
-        if spans and text[spans[-1][1]:start].strip() == "" and "\n\n" not in text[spans[-1][1]:start].replace("\r", ""):
+        if _headline_like(s, prose):
+            if run == 0:
+                before_run = (len(spans), spans[-1] if spans else None)
+            run += 1
+        else:
+            run = 0
+        kept += 1
+        if spans and _joins(text, spans[-1][1], start):
             spans[-1] = (spans[-1][0], end)           # join neighbouring body lines
         else:
             spans.append((start, end))
+    if L.LINK_RUN_MIN <= run < kept:                  # drop the trailing link list
+        n, last = before_run
+        del spans[n:]
+        if last is not None:
+            spans[n - 1] = last
     return spans
+
+
+def _joins(text: str, prev_end: int, start: int) -> bool:
+    """Whether a body line at ``start`` continues the span ending at ``prev_end``: nothing but
+    one line break between them (a blank line or a left-out line starts a new span)."""
+    gap = text[prev_end:start]
+    return gap.strip() == "" and "\n\n" not in gap.replace("\r\n", "\n").replace("\r", "\n")
 
 
 #: How far into a body span a title is looked for (12 lines of at most 80 characters, and more).

@@ -2,7 +2,7 @@
 document never stops a corpus: its failure becomes a row of the errors table.
 
 The unit of work is :func:`extract_task`: one input (a path) → its records (the row values of
-``cache.CACHED_COLUMNS``) or the reason it could not be read. ``extract_paths`` runs it in
+``frames.CACHED_COLUMNS``) or the reason it could not be read. ``extract_paths`` runs it in
 this process, in a process pool (``jobs``), or not at all when the cache has the answer;
 ``parallel.extract_dask`` runs the very same function on a Dask cluster.
 """
@@ -19,10 +19,10 @@ import pyarrow as pa
 
 from . import document as D
 from .cache import Cache, content_key, file_signature
-from .frames import CACHED_COLUMNS, Record, assemble, frame_of, records_table
 from .extract import find_mentions
+from .frames import CACHED_COLUMNS, Record, assemble, frame_of, records_table
 from .labels import label
-from .model import COLUMNS, Row
+from .model import Row
 from .reader import DEFAULT_MAX_MB, Input, discover, read_bytes
 
 ERROR_COLUMNS = ("path", "reason")
@@ -60,6 +60,11 @@ def errors_frame(errors: Iterable[tuple[str, str]]) -> pd.DataFrame:
 def document_rows(doc: D.Document) -> list[Row]:
     """Every quantity in the document's body, labelled."""
     return label(doc, find_mentions(doc.text, doc.body))
+
+
+def warm_up() -> None:
+    """Compile the lazily built patterns and load the gazetteer (a tiny extraction)."""
+    document_rows(D.from_text("2023年，宝山区顾村镇全社会固定资产投资122亿元，新建幼儿园3所。", "warm-up"))
 
 
 def extract_text(text: str, doc_id: str = "text", *, source: str = "", title: str = "", published: str = "") -> pd.DataFrame:
@@ -145,18 +150,6 @@ def extract_task(task: Task) -> Result:
         return Result(task.index, None, [], f"internal error while extracting ({type(e).__name__}: {e})")
 
 
-def extract_input(item: Input, max_mb: float = DEFAULT_MAX_MB) -> tuple[list[Row], str | None]:
-    """Rows of one input, or the reason it could not be read. Never raises for a bad document."""
-    try:
-        doc = read_document(item.path, max_mb, item.doc_id)
-        doc.source = item.source
-        return document_rows(doc), None
-    except D.DocumentError as e:
-        return [], str(e)
-    except Exception as e:  # noqa: BLE001
-        return [], f"internal error while extracting ({type(e).__name__}: {e})"
-
-
 # --- many documents -------------------------------------------------------------------------
 
 def discover_inputs(paths: Sequence[str | os.PathLike]) -> tuple[list[Input], list[tuple[str, str]]]:
@@ -202,6 +195,8 @@ def extract_paths(
         plan = _Plan(tasks)
         if store is not None and not store.disabled:
             plan.look_up(store)
+        if jobs > 1 and len(plan.todo) > 1:
+            warm_up()                       # compiled once here, inherited by forked workers
         plan.run(run_tasks(extract_task, plan.todo, jobs), store)
     finally:
         if store is not None and store is not cache:
