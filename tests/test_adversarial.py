@@ -35,6 +35,7 @@ CASES: dict[str, str] = {
     "qualifiers": "'约约约近近'",                         # qualifiers with no number
     "han": "'中'",                                       # one line of prose, no punctuation
     "sentence-of-figures": "'推动5幢商办楼宇硬件升级与业态优化，'",   # figures, no full stop
+    "prose": "'启动旧住房成套改造8.07万平方米，推动5幢商办楼宇硬件升级。\\n'",   # ordinary lines with figures
     "table": "'| 项目 | 12.5 | 3.2 |\\n'",                # one giant markdown table
 }
 #: More shapes (decimals, ranges, full-width digits, lone CRs, quoted names, a figure every two
@@ -46,12 +47,14 @@ _NUMERAL_RUN = ("extract._scan tries patterns.QUANTITY at every position of a ru
                 "CHINESE = [...]+ scans to the end of the run and backtracks each time: O(n^2) in the run's length")
 _SENTENCE_SCAN = ("labels.label scans the whole sentence for every figure in it (kind_of cues over the prefix, "
                   "theme_of over the sentence's keywords): O(figures x sentence length) when a sentence never ends")
-_TABLE_HEADER = "extract.table_header walks back to the table's first line for every row: O(rows^2)"
+_SECTION_RFIND = ("labels.section_context looks for the line start with text.rfind('\\r', floor, pos), which scans "
+                  "back to the start of the text when it has no CR (every LF file): O(figures x position)")
 KNOWN_SLOW = {
     "wan": _NUMERAL_RUN,
     "yi": _NUMERAL_RUN,
     "sentence-of-figures": _SENTENCE_SCAN,
-    "table": _TABLE_HEADER,
+    "table": _SECTION_RFIND,
+    "prose": _SECTION_RFIND,
 }
 
 CHILD = r"""

@@ -8,6 +8,7 @@ normalised value and unit, and the name of the rule that found it.
 """
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
@@ -164,6 +165,8 @@ def _quantity_mention(text: str, m: re.Match) -> Mention | None:
     if m["per"]:                                              # 3.5万元/亩
         unit_norm, written_unit = f"{unit_norm}/{m['per']}", f"{written_unit}/{m['per']}"
     sign = -1.0 if m["sign"] else 1.0
+    if not math.isfinite(v1 * mult1 * factor) or (value_norm_max is not None and not math.isfinite(value_norm_max)):
+        return None                                           # hundreds of digits: not a figure
     return Mention(
         start=m.start(), end=m.end(), surface=m.group(), value=sign * v1, unit=written_unit,
         value_norm=sign * v1 * mult1 * factor, unit_norm=unit_norm, quantity=quantity,
@@ -210,19 +213,20 @@ def table_cells(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return cells
 
 
-def table_header(text: str, line_start: int) -> tuple[int, int] | None:
-    """The (start, end) of the first line of the table that holds the line at ``line_start``."""
-    header = None
-    pos = line_start
-    while pos > 0:
-        prev_end = pos - 1 if text[pos - 1] == "\n" else pos
-        if prev_end > 0 and text[prev_end - 1] == "\r":
-            prev_end -= 1
-        prev_start = max(text.rfind("\n", 0, prev_end), text.rfind("\r", 0, prev_end)) + 1
-        if not P.TABLE_LINE.match(text, prev_start, prev_end):
-            break
-        header, pos = (prev_start, prev_end), prev_start
-    return header
+def table_headers(text: str) -> dict[int, tuple[int, int] | None]:
+    """Each table line's start → the (start, end) of its table's first line (None for that first
+    line itself), found in one pass: a table is a run of table lines one line break apart."""
+    headers: dict[int, tuple[int, int] | None] = {}
+    first: tuple[int, int] | None = None
+    prev_end = -2
+    for line in P.TABLE_LINE.finditer(text):
+        if first is None or text[prev_end:line.start()] not in ("\n", "\r\n", "\r"):
+            first = (line.start(), line.end())
+            headers[line.start()] = None
+        else:
+            headers[line.start()] = first
+        prev_end = line.end()
+    return headers
 
 
 def _header_unit(cell: str) -> tuple[str, float, str, str] | None:
@@ -238,12 +242,13 @@ def table_mentions(text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]
     """Bare numbers in table cells (`| 固定资产投资(亿元) | 312.5 |`): the unit is in the row's
     label or the column's header."""
     out: list[Mention] = []
+    headers = table_headers(text)
     for s, e in spans:
         for line in P.TABLE_LINE.finditer(text, s, e):
             if P.TABLE_RULE.match(line.group()):
                 continue
             cells = table_cells(text, line.start(), line.end())
-            header = table_header(text, line.start())
+            header = headers.get(line.start())
             head_cells = table_cells(text, *header) if header else []
             row_unit = _header_unit(cells[0][2]) if cells else None
             for i, (a, b, content) in enumerate(cells[1:], start=1):
@@ -275,7 +280,10 @@ def _scan(text: str, start: int, end: int) -> Iterable[re.Match]:
     resume = start
     for run in P.QUANTITY_START.finditer(text, start, end):
         a, b = run.span()
-        for pos in range(max(a, resume), b):
+        positions = range(max(a, resume), b)
+        if len(positions) > L.NUMERAL_RUN_MAX:         # 一一一…/万万万…: no figure starts mid-run
+            positions = [positions[0], *range(max(positions[0] + 1, b - L.NUMERAL_RUN_MAX), b)]
+        for pos in positions:
             if pos < resume:
                 continue
             m = match(text, pos, end)

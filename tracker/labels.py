@@ -6,7 +6,7 @@ publication year, its dominant tense).
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import cache
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from . import lexicon as L
 from . import patterns as P
 from .document import Document, lines
-from .extract import Spans, table_cells, table_header
+from .extract import Spans, table_cells, table_headers
 from .gazetteer import Place, place_by_name, themes
 from .model import Mention, Row
 
@@ -47,10 +47,12 @@ class DocContext:
 
 
 class Boundaries:
-    """Sentence and clause ends of a text, found once, so each figure's sentence is a bisect."""
+    """Line starts, sentence and clause ends of a text, found once, so that each figure's line,
+    sentence and clause is a bisect rather than a scan (linear time however long the text)."""
 
     def __init__(self, text: str):
         self.text = text
+        self.line_starts = [0] + [m.end() for m in P.LINE_BREAK.finditer(text)]
         self.sentence_ends = [m.start() for m in P.SENTENCE_END.finditer(text)]
         self.clause_ends = [m.start() for m in P.CLAUSE_END.finditer(text)]
 
@@ -63,14 +65,28 @@ class Boundaries:
         return a, b
 
     def sentence(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-        """The sentence around text[start:end] inside [lo, hi), with its closing mark."""
+        """The sentence around text[start:end] inside [lo, hi), with its closing mark; a
+        sentence that never ends is cut at its clauses SENTENCE_MAX characters away."""
         a, b = self._around(self.sentence_ends, start, end, lo, hi)
+        if start - a > L.SENTENCE_MAX:
+            a = self._around(self.clause_ends, start - L.SENTENCE_MAX, start - L.SENTENCE_MAX, a, start)[1] + 1
+        if b - end > L.SENTENCE_MAX:
+            b = self._around(self.clause_ends, end + L.SENTENCE_MAX, end + L.SENTENCE_MAX, end, b)[0]
         if b < hi and self.text[b] not in "\r\n":
             b += 1
-        return a, b
+        return min(a, start), max(b, end)
 
     def clause(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
         return self._around(self.clause_ends, start, end, lo, hi)
+
+    def line_index(self, pos: int) -> int:
+        """The number of the line holding ``pos``."""
+        return bisect_right(self.line_starts, pos) - 1
+
+    def line(self, i: int) -> str:
+        """Line ``i`` without its line break."""
+        end = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text)
+        return self.text[self.line_starts[i]:end].rstrip("\r\n")
 
 
 # --- places ---------------------------------------------------------------------------------
@@ -250,29 +266,26 @@ def year_of(prefix: str, sentence: str, ctx: DocContext, carried: int | None = N
     return before[-1] if before else years[0][1]
 
 
-def section_context(text: str, pos: int, ctx: DocContext, floor: int = 0) -> tuple[int | None, str]:
+def section_context(bounds: Boundaries, pos: int, ctx: DocContext, floor: int = 0) -> tuple[int | None, str]:
     """(year, kind) a figure at ``pos`` inherits: from the opening of its paragraph (`2024年，…`:
     a year before publication makes its figures results) or from the nearest section heading
     above it that names a year or a plan (`二、2025年主要任务`, `（二）新增养老床位`)."""
-    line_start = max(text.rfind("\n", floor, pos), text.rfind("\r", floor, pos)) + 1
-    opening = _named_years(text[line_start:line_start + 12].lstrip()[:8], ctx)
+    i = bounds.line_index(pos)
+    opening = _named_years(bounds.line(i).lstrip()[:8], ctx)
     if opening and opening[0][0] == 0:
         year = opening[0][1]
         return year, ("achieved" if ctx.published_year and year < ctx.published_year else "")
     kind = ""
-    end = line_start - 1
-    for _ in range(60):                                 # walk back through the section headings
-        if end <= floor:
+    for j in range(i - 1, max(-1, i - 61), -1):        # walk back through the section headings
+        if bounds.line_starts[j] < floor:
             break
-        start = max(text.rfind("\n", floor, end), text.rfind("\r", floor, end)) + 1
-        line = text[start:end].strip()
+        line = bounds.line(j).strip()
         if line and len(line) <= L.HEADING_MAX and not line.endswith(("。", "；", ";", "，", ",", "|")):
             if not kind:
                 kind = "target" if _HEADING_TARGET.search(line) else "achieved" if _HEADING_ACHIEVED.search(line) else ""
             named = P.YEAR_WORD.search(line)
             if named:
                 return int(named["y"]), kind
-        end = start - 1
     return None, kind
 
 
@@ -331,19 +344,19 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
     return before or after
 
 
-def _table_labels(text: str, m: Mention) -> tuple[str, str, int | None] | None:
+def _table_labels(bounds: Boundaries, m: Mention, headers: dict[int, tuple[int, int] | None]) -> tuple[str, str, int | None] | None:
     """(metric, kind or "", year) of a figure in a table row: the row's label names the metric,
     the column header tells target from achieved and may name the year."""
-    ls = max(text.rfind("\n", 0, m.start), text.rfind("\r", 0, m.start)) + 1
-    if text[ls:m.start].lstrip()[:1] != "|":
-        return None
-    le = min((i for i in (text.find("\n", m.end), text.find("\r", m.end)) if i >= 0), default=len(text))
-    if not P.TABLE_LINE.match(text, ls, le):
+    text = bounds.text
+    i = bounds.line_index(m.start)
+    ls = bounds.line_starts[i]
+    le = ls + len(bounds.line(i))
+    if text[ls:m.start].lstrip()[:1] != "|" or not P.TABLE_LINE.match(text, ls, le):
         return None
     cells = table_cells(text, ls, le)
     col = next((i for i, (a, b, _) in enumerate(cells) if a <= m.start < max(b, a + 1)), -1)
     metric = P.HEADER_UNIT.sub("", cells[0][2]).strip() if cells else ""
-    header = table_header(text, ls)
+    header = headers.get(ls)
     head = table_cells(text, *header)[col][2] if header and 0 <= col < len(table_cells(text, *header)) else ""
     kind = ""
     if any(w in head for w in L.TABLE_ACHIEVED_HEADERS):
@@ -362,6 +375,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
     body = Spans(doc.body)
     ctx = document_context(doc, [p for p in places if body.covers(p[0], p[0] + 1)])
     bounds = Boundaries(text)
+    headers: dict[int, tuple[int, int] | None] | None = None
     rows: list[Row] = []
     spans = doc.body or [(0, len(text))]
     prev_end, prev_sentence = 0, (-1, -1)
@@ -379,12 +393,14 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         sentence = text[s0:s1]
         prefix, suffix = text[s0:m.start], text[m.end:s1]
         metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == sentence.strip() else "")
-        section_year, section_kind = section_context(text, s0, ctx, spans[0][0])
-        if P.LIST_MARKER.match(text, max(text.rfind("\n", 0, s0), text.rfind("\r", 0, s0)) + 1):
+        section_year, section_kind = section_context(bounds, s0, ctx, spans[0][0])
+        if P.LIST_MARKER.match(bounds.line(bounds.line_index(s0))):
             section_kind = section_kind or "target"      # an item of a list of tasks
         kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind))
         year = year_of(prefix, sentence, ctx, section_year)
-        in_table = _table_labels(text, m) if "|" in sentence else None
+        if "|" in sentence and headers is None:
+            headers = table_headers(text)
+        in_table = _table_labels(bounds, m, headers) if "|" in sentence else None
         if in_table:
             metric, table_kind, table_year = in_table
             kind, year = table_kind or ctx.default_kind, table_year or ctx.year

@@ -29,6 +29,9 @@ MULTIPLIERS: dict[str, float] = {
     "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2,
 }
 
+#: Longest run of numeral characters that can hold a figure (九千九百九十九万九千九百九十九 is 15).
+NUMERAL_RUN_MAX = 24
+
 #: Full-width digits and signs → ASCII (a position-keeping, char-for-char map).
 FULLWIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
 
@@ -230,6 +233,8 @@ DEFAULT_THEME = "economy"
 
 #: Relative year words → offset from the publication year.
 RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}
+#: A sentence that runs on longer than this on either side of a figure is cut at a clause.
+SENTENCE_MAX = 300
 #: A heading is a short line without a closing full stop; its year applies to the lines below it.
 HEADING_MAX = 40
 

@@ -75,7 +75,7 @@ CHINESE_NUMERAL_CHARS = "".join(
 #: Arabic numbers: thousands separators (only before exactly three digits), decimals, full width.
 ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
 #: A run of Chinese numeral characters; numerals.parse_chinese decides whether it is a number.
-CHINESE = "[" + CHINESE_NUMERAL_CHARS + "]+(?:点[〇零一二三四五六七八九]+)?"    # 九十六点五
+CHINESE = "[" + CHINESE_NUMERAL_CHARS + "]{1,24}(?:点[〇零一二三四五六七八九]{1,8})?"    # 九十六点五
 MULTIPLIER = alternation(L.MULTIPLIERS)
 UNIT = _unit_alternation()
 
@@ -178,6 +178,7 @@ LIST_MARKER = _re.compile(r"\s*(?:[0-9０-９]{1,3}\s*[.．、)）]|[(（]\s*[0-
 #: Lines of a markdown/plain table: `| a | b |`.
 TABLE_LINE = regex.compile(r"(?:^|(?<=\r))[ \t]*\|[^\r\n]*\|[ \t]*(?=\r|\n|\Z)", regex.MULTILINE)
 TABLE_RULE = regex.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
+LINE_BREAK = _re.compile(r"\r\n|\r|\n")
 #: Lines: text between line breaks (\n, \r\n or a lone \r).
 LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 #: Han characters, for telling prose lines from navigation.
