@@ -19,8 +19,6 @@ from . import patterns as P
 from .model import Mention
 from .numerals import fraction_percent, number_value
 
-_LEADING = sorted(L.LEADING_QUALIFIERS, key=len, reverse=True)
-_TRAILING = sorted(L.TRAILING_QUALIFIERS, key=len, reverse=True)
 _CLASSIFIERS = frozenset(L.CLASSIFIERS)
 _CHINESE_CHARS = frozenset(P.CHINESE_NUMERAL_CHARS)
 _BARE_TENS = frozenset("十百千万亿拾佰仟")
@@ -48,17 +46,13 @@ def exclusion_spans(text: str, start: int = 0, end: int | None = None) -> Spans:
 
 def leading_qualifier(text: str, start: int) -> str | None:
     """The qualifier word standing just before ``start`` (`近`, `超过`), if any."""
-    for word in _LEADING:
-        if start >= len(word) and text.startswith(word, start - len(word)):
-            return word
-    return None
+    m = P.LEADING_QUALIFIER.search(text, max(0, start - L.QUALIFIER_MAX), start)
+    return m.group() if m else None
 
 
 def trailing_qualifier(text: str, end: int) -> str | None:
-    for word in _TRAILING:
-        if text.startswith(word, end):
-            return word
-    return None
+    m = P.TRAILING_QUALIFIER.match(text, end)
+    return m.group() if m else None
 
 
 def _unit_parts(unit: str) -> tuple[str, float, str]:
@@ -243,13 +237,16 @@ def table_mentions(text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]
     label or the column's header."""
     out: list[Mention] = []
     headers = table_headers(text)
+    header_cells: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
     for s, e in spans:
         for line in P.TABLE_LINE.finditer(text, s, e):
             if P.TABLE_RULE.match(line.group()):
                 continue
             cells = table_cells(text, line.start(), line.end())
             header = headers.get(line.start())
-            head_cells = table_cells(text, *header) if header else []
+            if header and header not in header_cells:
+                header_cells[header] = table_cells(text, *header)
+            head_cells = header_cells.get(header, []) if header else []
             row_unit = _header_unit(cells[0][2]) if cells else None
             for i, (a, b, content) in enumerate(cells[1:], start=1):
                 m = P.BARE_CELL.match(content)

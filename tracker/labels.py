@@ -6,6 +6,7 @@ publication year, its dominant tense).
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import cache
@@ -18,20 +19,12 @@ from .extract import Spans, table_cells, table_headers
 from .gazetteer import Place, place_by_name, themes
 from .model import Mention, Row
 
-_TARGET = P.cue_pattern(L.TARGET_CUES)
-_WEAK_TARGET = P.cue_pattern(L.WEAK_TARGET_CUES)
-_WEAK_ACHIEVED = P.cue_pattern(L.WEAK_ACHIEVED_CUES)
 _HEADING_TARGET = P.cue_pattern(L.HEADING_TARGET_CUES)
 _HEADING_ACHIEVED = P.cue_pattern(L.HEADING_ACHIEVED_CUES)
-_ACHIEVED = P.cue_pattern(L.ACHIEVED_CUES)
-_CONTEXT = P.cue_pattern(L.CONTEXT_CUES)
-_CHANGE = P.cue_pattern(L.CHANGE_CUES)
 _PLAN = P.cue_pattern(L.PLAN_SENTENCE_CUES)
 _DOC_TARGET = P.cue_pattern(L.DOC_TARGET_CUES)
 _DOC_ACHIEVED = P.cue_pattern(L.DOC_ACHIEVED_CUES)
 _CITY = P.cue_pattern(L.CITY_WIDE)
-_LEAD_NOISE = sorted(L.METRIC_LEADING_NOISE, key=len, reverse=True)
-_TRAIL_NOISE = sorted(L.METRIC_TRAILING_NOISE, key=len, reverse=True)
 _THEME_ORDER = ("public_services", "environment", "governance", "infrastructure", "urban_renewal", "economy", "innovation")
 
 
@@ -75,6 +68,10 @@ class Boundaries:
         if b < hi and self.text[b] not in "\r\n":
             b += 1
         return min(a, start), max(b, end)
+
+    def whole_sentence(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+        """The sentence around text[start:end] however long it runs."""
+        return self._around(self.sentence_ends, start, end, lo, hi)
 
     def clause(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
         return self._around(self.clause_ends, start, end, lo, hi)
@@ -212,14 +209,26 @@ def theme_of(metric: str, clause: list[tuple[int, str, float]], sentence: list[t
     return next(t for t in _THEME_ORDER if score.get(t) == best)
 
 
-def _cues(pattern, text: str, kind: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of a cue pattern's matches, leaving out nouns (目标的, 覆盖率)."""
-    return [(m.start(), m.end(), kind) for m in pattern.finditer(text)
-            if kind == "context" or not text.startswith(L.NOUN_CUE_AFTER, m.end())]
+def _cue_table(**kinds: tuple[str, ...]) -> tuple["re.Pattern[str]", dict[str, str]]:
+    """One pattern over several cue lists, and the kind each cue word stands for."""
+    table = {word: kind for kind, words in kinds.items() for word in words}
+    return P.cue_pattern(table), table
 
 
-def _nearest(cues: list[tuple[int, int, str]]) -> str:
-    return max(cues, key=lambda c: (c[1], c[1] - c[0]))[2]
+_STRONG = _cue_table(target=L.TARGET_CUES, achieved=L.ACHIEVED_CUES, context=L.CONTEXT_CUES, change=L.CHANGE_CUES)
+_AFTER = _cue_table(achieved=L.ACHIEVED_CUES, context=L.CONTEXT_CUES)
+_WEAK = _cue_table(achieved=L.WEAK_ACHIEVED_CUES, target=L.WEAK_TARGET_CUES)
+
+
+def _cues(table: tuple["re.Pattern[str]", dict[str, str]], text: str, leave_out: str = "") -> list[str]:
+    """The kinds of the cue words in ``text``, in order; nouns (目标的, 覆盖率) cue nothing."""
+    pattern, kinds = table
+    found = []
+    for m in pattern.finditer(text):
+        kind = kinds[m.group()]
+        if kind != leave_out and (kind == "context" or not text.startswith(L.NOUN_CUE_AFTER, m.end())):
+            found.append(kind)
+    return found
 
 
 def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool = False) -> str:
@@ -229,19 +238,16 @@ def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool
     范围内 / 同比增长, which is a target only in a sentence of plans); else the first clear cue
     after it (…，已全部完成); else the nearest verb of result or of doing before it (完成, 累计 /
     新建, 推进); else ``default`` (the section's when ``section``, else the document's)."""
-    strong = (_cues(_TARGET, prefix, "target") + _cues(_ACHIEVED, prefix, "achieved")
-              + _cues(_CONTEXT, prefix, "context") + _cues(_CHANGE, prefix, "change"))
+    strong = _cues(_STRONG, prefix)
     if strong:
-        kind = _nearest(strong)
+        kind = strong[-1]
     else:
-        after = _cues(_ACHIEVED, suffix, "achieved") + _cues(_CONTEXT, suffix, "context")
+        after = _cues(_AFTER, suffix)
         if after:
-            kind = min(after)[2]
-        else:
-            weak = _cues(_WEAK_ACHIEVED, prefix, "achieved")
-            if not (section and default == "achieved"):      # in a review, 新建 … is what was done
-                weak += _cues(_WEAK_TARGET, prefix, "target")
-            kind = _nearest(weak) if weak else default
+            kind = after[0]
+        else:                                         # in a review, 新建 … is what was done
+            weak = _cues(_WEAK, prefix, leave_out="target" if section and default == "achieved" else "")
+            kind = weak[-1] if weak else default
     if kind == "change":                              # 同比增长10%: planned in a plan, else reported
         kind = "target" if _PLAN.search(sentence) or default == "target" and section else "achieved"
     return kind
@@ -266,27 +272,39 @@ def year_of(prefix: str, sentence: str, ctx: DocContext, carried: int | None = N
     return before[-1] if before else years[0][1]
 
 
-def section_context(bounds: Boundaries, pos: int, ctx: DocContext, floor: int = 0) -> tuple[int | None, str]:
-    """(year, kind) a figure at ``pos`` inherits: from the opening of its paragraph (`2024年，…`:
-    a year before publication makes its figures results) or from the nearest section heading
-    above it that names a year or a plan (`二、2025年主要任务`, `（二）新增养老床位`)."""
-    i = bounds.line_index(pos)
-    opening = _named_years(bounds.line(i).lstrip()[:8], ctx)
-    if opening and opening[0][0] == 0:
-        year = opening[0][1]
-        return year, ("achieved" if ctx.published_year and year < ctx.published_year else "")
-    kind = ""
-    for j in range(i - 1, max(-1, i - 61), -1):        # walk back through the section headings
-        if bounds.line_starts[j] < floor:
-            break
-        line = bounds.line(j).strip()
-        if line and len(line) <= L.HEADING_MAX and not line.endswith(("。", "；", ";", "，", ",", "|")):
-            if not kind:
-                kind = "target" if _HEADING_TARGET.search(line) else "achieved" if _HEADING_ACHIEVED.search(line) else ""
-            named = P.YEAR_WORD.search(line)
-            if named:
-                return int(named["y"]), kind
-    return None, kind
+class Sections:
+    """The section each line of a text is in, read once from top to bottom: the year of the
+    nearest heading above that names one (`二、2025年主要任务`), and the tense of the nearest
+    heading at or below it that names a plan or a review (`（二）重点任务` → target)."""
+
+    def __init__(self, bounds: Boundaries, ctx: DocContext, floor: int = 0):
+        self.bounds, self.ctx = bounds, ctx
+        self.next = bounds.line_index(floor)            # the first line not yet read
+        self.year: int | None = None
+        self.kind = ""
+
+    def _read(self, line: str) -> None:
+        if not line or len(line) > L.HEADING_MAX or line.endswith(("。", "；", ";", "，", ",", "|")):
+            return
+        kind = "target" if _HEADING_TARGET.search(line) else "achieved" if _HEADING_ACHIEVED.search(line) else ""
+        named = P.YEAR_WORD.search(line)
+        if named:
+            self.year, self.kind = int(named["y"]), kind
+        elif kind:
+            self.kind = kind
+
+    def at(self, pos: int) -> tuple[int | None, str]:
+        """(year, kind) a figure at ``pos`` inherits: the opening of its paragraph (`2024年，…`;
+        a year before publication makes its figures results), else its section's."""
+        i = self.bounds.line_index(pos)
+        while self.next < i:
+            self._read(self.bounds.line(self.next).strip())
+            self.next += 1
+        opening = _named_years(self.bounds.line(i).lstrip()[:8], self.ctx)
+        if opening and opening[0][0] == 0:
+            year = opening[0][1]
+            return year, ("achieved" if self.ctx.published_year and year < self.ctx.published_year else "")
+        return self.year, self.kind
 
 
 def direction_of(prefix: str) -> str:
@@ -344,7 +362,8 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
     return before or after
 
 
-def _table_labels(bounds: Boundaries, m: Mention, headers: dict[int, tuple[int, int] | None]) -> tuple[str, str, int | None] | None:
+def _table_labels(bounds: Boundaries, m: Mention, headers: dict[int, tuple[int, int] | None],
+                  header_cells: dict[tuple[int, int], list]) -> tuple[str, str, int | None] | None:
     """(metric, kind or "", year) of a figure in a table row: the row's label names the metric,
     the column header tells target from achieved and may name the year."""
     text = bounds.text
@@ -357,7 +376,10 @@ def _table_labels(bounds: Boundaries, m: Mention, headers: dict[int, tuple[int, 
     col = next((i for i, (a, b, _) in enumerate(cells) if a <= m.start < max(b, a + 1)), -1)
     metric = P.HEADER_UNIT.sub("", cells[0][2]).strip() if cells else ""
     header = headers.get(ls)
-    head = table_cells(text, *header)[col][2] if header and 0 <= col < len(table_cells(text, *header)) else ""
+    if header and header not in header_cells:          # split once per table
+        header_cells[header] = table_cells(text, *header)
+    head_cells = header_cells.get(header, []) if header else []
+    head = head_cells[col][2] if 0 <= col < len(head_cells) else ""
     kind = ""
     if any(w in head for w in L.TABLE_ACHIEVED_HEADERS):
         kind = "achieved"
@@ -376,9 +398,14 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
     ctx = document_context(doc, [p for p in places if body.covers(p[0], p[0] + 1)])
     bounds = Boundaries(text)
     headers: dict[int, tuple[int, int] | None] | None = None
+    header_cells: dict[tuple[int, int], list] = {}
+    sections = Sections(bounds, ctx, (doc.body or [(0, 0)])[0][0])
     rows: list[Row] = []
     spans = doc.body or [(0, len(text))]
     prev_end, prev_sentence = 0, (-1, -1)
+    keyword_span: tuple[int, int] = (-1, -1)
+    keywords: list[tuple[int, str, float]] = []
+    keyword_pos: list[int] = []
     span_i = 0
     for m in mentions:
         while span_i + 1 < len(spans) and spans[span_i][1] < m.start:
@@ -387,20 +414,23 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         s0, s1 = bounds.sentence(m.start, m.end, lo, hi)
         if (s0, s1) != prev_sentence:
             prev_end, prev_sentence = s0, (s0, s1)
-            keywords = theme_matches(text[s0:s1])       # once per sentence that holds figures
+        whole = bounds.whole_sentence(m.start, m.end, lo, hi)
+        if whole != keyword_span:                       # once per sentence that holds figures
+            keyword_span = whole
+            keywords = [(p + whole[0], t, w) for p, t, w in theme_matches(text[whole[0]:whole[1]])]
             keyword_pos = [p for p, _, _ in keywords]
         c0, c1 = bounds.clause(m.start, m.end, s0, s1)
         sentence = text[s0:s1]
         prefix, suffix = text[s0:m.start], text[m.end:s1]
         metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == sentence.strip() else "")
-        section_year, section_kind = section_context(bounds, s0, ctx, spans[0][0])
+        section_year, section_kind = sections.at(s0)
         if P.LIST_MARKER.match(bounds.line(bounds.line_index(s0))):
             section_kind = section_kind or "target"      # an item of a list of tasks
         kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind))
         year = year_of(prefix, sentence, ctx, section_year)
         if "|" in sentence and headers is None:
             headers = table_headers(text)
-        in_table = _table_labels(bounds, m, headers) if "|" in sentence else None
+        in_table = _table_labels(bounds, m, headers, header_cells) if "|" in sentence else None
         if in_table:
             metric, table_kind, table_year = in_table
             kind, year = table_kind or ctx.default_kind, table_year or ctx.year
@@ -418,8 +448,8 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             district=district, subdistrict=subdistrict,
             theme=theme_of(
                 metric,
-                keywords[bisect_left(keyword_pos, c0 - s0):bisect_left(keyword_pos, c1 - s0)],
-                keywords,
+                keywords[bisect_left(keyword_pos, c0):bisect_left(keyword_pos, c1)],
+                keywords[bisect_left(keyword_pos, s0):bisect_left(keyword_pos, s1)],
             ) or (rows[-1].theme if rows and rows[-1].start >= lo else L.DEFAULT_THEME),
             kind=kind,
             metric=metric, value=m.value, unit=m.unit, value_norm=m.value_norm,

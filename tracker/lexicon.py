@@ -107,6 +107,7 @@ LEADING_QUALIFIERS: dict[str, str] = {
     "不超过": "at_most", "不高于": "at_most", "不到": "at_most", "不足": "at_most", "最多": "at_most",
     "低于": "at_most", "控制在": "at_most", "少于": "at_most",
 }
+QUALIFIER_MAX = max(map(len, LEADING_QUALIFIERS))
 #: Words written just after the unit.
 TRAILING_QUALIFIERS: dict[str, str] = {
     "左右": "approx", "上下": "approx", "以上": "at_least", "及以上": "at_least", "多": "at_least",

@@ -186,6 +186,9 @@ HAN = regex.compile(r"\p{Han}")
 #: Phone numbers: mobile, service and landline numbers.
 PHONE = regex.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|400[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
 
+#: Qualifier words just before a figure (searched in the few characters before it) and just after.
+LEADING_QUALIFIER = _re.compile(alternation(L.LEADING_QUALIFIERS) + r"\Z")
+TRAILING_QUALIFIER = _re.compile(alternation(L.TRAILING_QUALIFIERS))
 #: A phrase up to the next number or qualifier (the metric after a figure stops there).
 UP_TO_NUMBER = _re.compile("(?:(?![约近超逾]?[0-9０-９]).)*")
 #: What a metric phrase sheds: punctuation, and leading and trailing cue words (启动…, …同比增长).
