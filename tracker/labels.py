@@ -422,19 +422,20 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         c0, c1 = bounds.clause(m.start, m.end, s0, s1)
         sentence = text[s0:s1]
         prefix, suffix = text[s0:m.start], text[m.end:s1]
-        metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == sentence.strip() else "")
-        section_year, section_kind = sections.at(s0)
-        if P.LIST_MARKER.match(bounds.line(bounds.line_index(s0))):
-            section_kind = section_kind or "target"      # an item of a list of tasks
-        kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind))
-        year = year_of(prefix, sentence, ctx, section_year)
         if "|" in sentence and headers is None:
             headers = table_headers(text)
         in_table = _table_labels(bounds, m, headers, header_cells) if "|" in sentence else None
-        if in_table:
+        if in_table:                                  # a table row: its label and its column decide
             metric, table_kind, table_year = in_table
             kind, year = table_kind or ctx.default_kind, table_year or ctx.year
             c0, c1 = s0, s1
+        else:
+            metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == sentence.strip() else "")
+            section_year, section_kind = sections.at(s0)
+            if P.LIST_MARKER.match(bounds.line(bounds.line_index(s0))):
+                section_kind = section_kind or "target"      # an item of a list of tasks
+            kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind))
+            year = year_of(prefix, sentence, ctx, section_year)
         direction = direction_of(prefix)
         if not direction and rows and rows[-1].sentence == sentence.strip() and rows[-1].direction:
             if P.COORDINATION_GAP.fullmatch(text, prev_end, m.start):
