@@ -437,8 +437,6 @@ def test_a_new_output_gets_ordinary_permissions(tmp_path):
     assert os.stat(tmp_path / "new.csv").st_mode & 0o777 == 0o666 & ~umask
 
 
-@pytest.mark.xfail(strict=True, reason="cmd_extract writes the (empty) table even when no input could be read, "
-                                       "replacing the previous output; it should leave it untouched")
 def test_a_run_that_reads_nothing_leaves_the_previous_output(tmp_path):
     out, before = _previous_output(tmp_path)
     (tmp_path / "in").mkdir()

@@ -88,6 +88,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     )
     for path, reason in errors.itertuples(index=False):
         print(f"tracker: {path}: {reason}", file=sys.stderr)
+    read = stats.get("documents", 0) - stats.get("unreadable", 0)
+    if args.output and len(errors) and read == 0 and Path(args.output).exists():
+        print(f"tracker: no document could be read; {args.output} is left as it was", file=sys.stderr)
+        return EXIT_SOME_UNREADABLE
     try:
         write_table(rows, args.output, fmt)
     except OSError as e:
