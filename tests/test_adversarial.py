@@ -45,11 +45,10 @@ CASES: dict[str, str] = {
 SUFFIX = {"digits-then-unit": "'万元'", "table": "''"}
 PREFIX = {"table": "'| 项目 | 投资额(亿元) | 面积(万平方米) |\\n|---|---|---|\\n'"}
 
-#: Cases known to break the bound, and why (strict: a fix turns them into failures to notice).
-KNOWN_SLOW = {
-    "table": ("linear since c53164a, but labelling costs ~90 µs a figure and a 1 MB table holds 200,000 of "
-              "them: ~18 s (bench/bench_linear.py, case table)"),
-}
+#: Cases known to break the bound, and why (strict xfails: a fix turns them into failures to
+#: notice). None at present: 万万万 and 一一一 were quadratic and the figure-dense cases over the
+#: bound until c53164a–d3e1c62.
+KNOWN_SLOW: dict[str, str] = {}
 
 CHILD = r"""
 import json, sys, time

@@ -93,12 +93,12 @@ def place_mentions(text: str) -> list[tuple[int, Place, bool]]:
     the characters around it do not make it another word (黄浦江, 普陀山, 小宝山)."""
     table = place_by_name()
     found = []
-    for m in P.place_pattern().finditer(text):
-        word, place = m.group(), table[m.group()]
+    for start, end, word in P.place_pattern().finditer(text):
+        place = table[word]
         full = word == place.name
-        if not full and (text.startswith(L.SHORT_PLACE_BLOCK_AFTER, m.end()) or text[max(0, m.start() - 1):m.start()] in L.SHORT_PLACE_BLOCK_BEFORE):
+        if not full and (text.startswith(L.SHORT_PLACE_BLOCK_AFTER, end) or text[max(0, start - 1):start] in L.SHORT_PLACE_BLOCK_BEFORE):
             continue
-        found.append((m.start(), place, full))
+        found.append((start, place, full))
     return found
 
 
@@ -191,9 +191,9 @@ def theme_matches(text: str) -> list[tuple[int, str, float]]:
     """(position, theme, weight) of every theme keyword in ``text``; a longer keyword weighs more."""
     keyword_theme = _keyword_theme()
     out = []
-    for m in P.theme_pattern().finditer(text):
-        theme = keyword_theme[m.group()]
-        out.append((m.start(), theme, len(m.group()) * L.THEME_WEIGHT.get(theme, 1.0)))
+    for start, end, word in P.theme_pattern().finditer(text):
+        theme = keyword_theme[word]
+        out.append((start, theme, (end - start) * L.THEME_WEIGHT.get(theme, 1.0)))
     return out
 
 
@@ -332,7 +332,7 @@ def _strip_noise(s: str) -> str:
         m = P.place_pattern().match(s)
         if not m:
             break
-        s = s[m.end():]
+        s = s[m[1]:]
     return s
 
 

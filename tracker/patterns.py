@@ -1,15 +1,15 @@
 r"""The only module that holds regular-expression source. Every pattern is built from the tables
 in ``lexicon`` by :func:`alternation` (escaped, longest alternative first) and compiled once.
 
-The hot patterns (QUANTITY, places, theme keywords) use the standard library's ``re``, which
-runs them about twice as fast; ``regex`` serves where Unicode properties (``\p{Han}``) help.
+The hot pattern (QUANTITY) uses the standard library's ``re``, which runs it about twice as fast;
+long word lists (places, theme keywords) use an Aho-Corasick automaton (``WordMatcher``); ``regex`` serves where Unicode properties (``\p{Han}``) help.
 All patterns are linear: no nested quantifiers over overlapping classes, bounded repeats
 where a stretch is quoted, and alternations of literals.
 """
 from __future__ import annotations
 
 import re as _re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 import regex
@@ -33,40 +33,6 @@ def _unit_alternation() -> str:
     latin = [w for w in words if w[0].isascii() and w[0].isalpha()]
     other = [w for w in words if w not in latin]
     return "(?:" + alternation(other)[3:-1] + "|" + alternation(latin) + r"(?![A-Za-z])" + ")"
-
-
-def trie(words: Iterable[str]) -> str:
-    """Like :func:`alternation`, but factored by common prefixes (宝山区?|普陀区) so that a
-    long word list fails fast at each position. Longer words still win over their prefixes.
-
-    >>> trie(["宝山", "宝山区", "普陀区"])
-    '(?:宝山区?|普陀区)'
-    """
-    root: dict = {}
-    for w in set(words):
-        if not w:
-            continue
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = []
-        for ch in sorted(k for k in node if k):
-            child = node[ch]
-            rest = build(child)
-            branches.append(regex.escape(ch) + rest)
-        body = "|".join(branches)
-        if not branches:
-            return ""
-        group = f"(?:{body})" if len(branches) > 1 else body
-        if "" in node:
-            return f"(?:{group})?" if len(group) > 1 or len(branches) > 1 else f"{group}?"
-        return group if len(branches) == 1 or group.startswith("(?:") else f"(?:{group})"
-
-    out = build(root)
-    return out if out.startswith("(?:") and out.endswith(")") and out.count("(?:") == 1 else f"(?:{out})"
 
 
 CHINESE_NUMERAL_CHARS = "".join(
@@ -199,23 +165,49 @@ METRIC_NOISE = regex.compile(
 )
 
 
+class WordMatcher:
+    """Leftmost-longest matching of a long word list (places, theme keywords) with an
+    Aho-Corasick automaton (ahocorasick-rs): one pass over the text whatever the number of
+    words, about ten times faster than the same list as a regular expression."""
+
+    def __init__(self, words: Iterable[str]):
+        from ahocorasick_rs import AhoCorasick, MatchKind
+
+        self.words = sorted(set(w for w in words if w))
+        self._automaton = AhoCorasick(self.words, matchkind=MatchKind.LeftmostLongest)
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, word) of each match, left to right, not overlapping."""
+        words = self.words
+        for i, start, end in self._automaton.find_matches_as_indexes(text):
+            yield start, end, words[i]
+
+    def match(self, text: str) -> tuple[int, int, str] | None:
+        """The match at the very start of ``text``, if any."""
+        first = next(self.finditer(text[:MATCH_PREFIX]), None)
+        return first if first and first[0] == 0 else None
+
+
+#: How much of a text ``WordMatcher.match`` looks at (longer than any place name).
+MATCH_PREFIX = 40
+
+
 @cache
-def place_pattern() -> "_re.Pattern[str]":
+def place_pattern() -> WordMatcher:
     """Full names of districts, towns and sub-districts and their short forms, longest first.
     Whether a short form is a place where it stands (黄浦江, 普陀山 are not) is decided by
-    ``labels.place_mentions`` from SHORT_PLACE_BLOCK_BEFORE/AFTER; keeping look-arounds out of
-    this pattern keeps it fast."""
+    ``labels.place_mentions`` from SHORT_PLACE_BLOCK_BEFORE/AFTER."""
     from .gazetteer import places
 
-    return _re.compile(trie([p.name for p in places()] + [s for p in places() for s in p.short]))
+    return WordMatcher([p.name for p in places()] + [s for p in places() for s in p.short])
 
 
 @cache
-def theme_pattern() -> regex.Pattern:
+def theme_pattern() -> WordMatcher:
     """Every theme keyword (the theme is looked up from the matched word)."""
     from .gazetteer import themes
 
-    return _re.compile(trie(k for t in themes() for k in t.keywords))
+    return WordMatcher(k for t in themes() for k in t.keywords)
 
 
 def cue_pattern(words: Iterable[str]) -> "_re.Pattern[str]":
