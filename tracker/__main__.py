@@ -5,6 +5,7 @@ Exit status: 0 every input read; 2 some inputs unreadable (the rest is written);
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -37,6 +38,17 @@ def _positive_int(s: str) -> int:
     return n
 
 
+def _size_mb(text: str) -> float:
+    """A size limit in MB: a finite number above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of MB above 0, not {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="tracker", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -48,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", metavar="OUT",
                     help="output file (default: CSV on stdout); with --engine dask, a folder gets partitioned Parquet")
     ex.add_argument("--format", choices=FORMATS, help="output format (default: from OUT's extension, else csv)")
-    ex.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB, help=f"size limit per document in MB (default {DEFAULT_MAX_MB})")
+    ex.add_argument("--max-mb", type=_size_mb, default=DEFAULT_MAX_MB, help=f"size limit per document in MB (default {DEFAULT_MAX_MB})")
     ex.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
                     help="worker processes (default: all cores)")
     ex.add_argument("--cache", metavar="DIR", default=DEFAULT_CACHE_DIR,
