@@ -79,6 +79,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def report_errors(errors: pd.DataFrame) -> None:
+    """Name each unreadable input with its reason, on stderr."""
+    for path, reason in errors.itertuples(index=False):
+        print(f"tracker: {path}: {reason}", file=sys.stderr)
+
+
+def write_or_say(rows: pd.DataFrame, output: str | None, fmt: str) -> bool:
+    """Write the table; on failure say why on stderr (the previous output is untouched)."""
+    try:
+        write_table(rows, output, fmt)
+    except OSError as e:
+        print(f"tracker: error: could not write {output}: {e.strerror or e}", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from .pipeline import extract_paths
 
@@ -98,16 +114,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
         args.paths, max_mb=args.max_mb, jobs=args.jobs or default_jobs(),
         cache=None if args.no_cache else args.cache, stats=stats,
     )
-    for path, reason in errors.itertuples(index=False):
-        print(f"tracker: {path}: {reason}", file=sys.stderr)
+    report_errors(errors)
     read = stats.get("documents", 0) - stats.get("unreadable", 0)
     if args.output and len(errors) and read == 0 and Path(args.output).exists():
         print(f"tracker: no document could be read; {args.output} is left as it was", file=sys.stderr)
         return EXIT_SOME_UNREADABLE
-    try:
-        write_table(rows, args.output, fmt)
-    except OSError as e:
-        print(f"tracker: error: could not write {args.output}: {e.strerror or e}", file=sys.stderr)
+    if not write_or_say(rows, args.output, fmt):
         return EXIT_USAGE
     if args.output:
         read = rows["doc_id"].nunique() if len(rows) else 0
@@ -138,14 +150,9 @@ def extract_with_dask(args: argparse.Namespace, fmt: str) -> int:
     except OSError as e:
         print(f"tracker: error: Dask: {e.strerror or e}", file=sys.stderr)
         return EXIT_USAGE
-    for path, reason in errors.itertuples(index=False):
-        print(f"tracker: {path}: {reason}", file=sys.stderr)
-    if rows is not None:
-        try:
-            write_table(rows, args.output, fmt)
-        except OSError as e:
-            print(f"tracker: error: could not write {args.output}: {e.strerror or e}", file=sys.stderr)
-            return EXIT_USAGE
+    report_errors(errors)
+    if rows is not None and not write_or_say(rows, args.output, fmt):
+        return EXIT_USAGE
     if args.output:
         shape = "partitioned Parquet in " if folder else ""
         print(f"tracker: {n_rows} rows; {len(errors)} unreadable -> {shape}{args.output}", file=sys.stderr)
