@@ -154,7 +154,8 @@ def document_year(doc: Document) -> int | None:
     return max(years) if years else None
 
 
-def sentence_place(found: list[tuple[int, Place, bool]], offset: int, clause_start: int, ctx: DocContext) -> tuple[str, str]:
+def sentence_place(found: list[tuple[int, Place, bool]], offset: int, clause_start: int, ctx: DocContext,
+                   district_wide_from: int | None = None) -> tuple[str, str]:
     """District and subdistrict of a figure at ``offset`` in a sentence naming places ``found``.
 
     Towns move a figure only by their full names (顾村镇; a short form such as 吴淞 in 吴淞创新城
@@ -162,9 +163,11 @@ def sentence_place(found: list[tuple[int, Place, bool]], offset: int, clause_sta
     alone in the sentence moves it to that district (district-wide: no subdistrict); when several
     districts are named, only one in the figure's own clause does."""
     before = [(pos, p) for pos, p, full in found if pos < offset and (full or p.county_level)]
-    towns = [p for _, p in before if not p.county_level]
+    towns = [(pos, p) for pos, p in before if not p.county_level]
     if towns:
-        return towns[-1].district, towns[-1].name
+        pos, town = towns[-1]
+        district_wide = district_wide_from is not None and district_wide_from > pos
+        return town.district, "" if district_wide else town.name     # 张江镇…，全区新增…: the district's
     districts = {p.district for _, p, full in found if p.county_level}
     if len(districts) == 1:
         (only,) = districts
@@ -443,7 +446,8 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         if not direction and m.rule == "doubling":
             direction = "up"
         found = [(p - s0, place, full) for p, place, full in places[bisect_left(place_pos, s0):bisect_left(place_pos, s1)]]
-        district, subdistrict = sentence_place(found, m.start - s0, c0 - s0, ctx)
+        wide = P.DISTRICT_WIDE.search(text, c0, m.start)
+        district, subdistrict = sentence_place(found, m.start - s0, c0 - s0, ctx, wide.start() - s0 if wide else None)
         rows.append(Row(
             doc_id=doc.doc_id, title=doc.title, published=doc.published,
             district=district, subdistrict=subdistrict,

@@ -302,5 +302,7 @@ SHORT_PLACE_BLOCK_AFTER: tuple[str, ...] = (
 )
 #: A short place name preceded by one of these is part of another word.
 SHORT_PLACE_BLOCK_BEFORE: tuple[str, ...] = ("舟", "小", "老", "新", "大", "东", "西", "南", "北")
+#: Words that mark a figure as the whole district's rather than a town's.
+DISTRICT_WIDE: tuple[str, ...] = ("全区", "全区范围")
 #: Words that mark a figure as the whole city's rather than a district's.
 CITY_WIDE: tuple[str, ...] = ("全市", "上海", "全国", "全省")

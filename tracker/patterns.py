@@ -210,6 +210,10 @@ def theme_pattern() -> WordMatcher:
     return WordMatcher(k for t in themes() for k in t.keywords)
 
 
+#: Words that make a figure the whole district's (`全区新增…`), whatever town was named before.
+DISTRICT_WIDE = _re.compile(alternation(L.DISTRICT_WIDE))
+
+
 def cue_pattern(words: Iterable[str]) -> "_re.Pattern[str]":
     return _re.compile(alternation(words))
 
