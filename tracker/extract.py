@@ -225,6 +225,8 @@ def table_headers(text: str) -> dict[int, tuple[int, int] | None]:
 
 def _header_unit(cell: str) -> tuple[str, float, str, str] | None:
     """(unit_norm, factor, quantity, unit as written) from a header like `投资额(亿元)`."""
+    if not any(mark in cell for mark in L.HEADER_UNIT_MARKS):
+        return None
     m = P.HEADER_UNIT.search(cell)
     if not m:
         return None
@@ -237,23 +239,23 @@ def table_mentions(text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]
     label or the column's header."""
     out: list[Mention] = []
     headers = table_headers(text)
-    header_cells: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+    column_units: dict[tuple[int, int], list] = {}      # each table's header read once
     for s, e in spans:
         for line in P.TABLE_LINE.finditer(text, s, e):
             if P.TABLE_RULE.match(line.group()):
                 continue
             cells = table_cells(text, line.start(), line.end())
             header = headers.get(line.start())
-            if header and header not in header_cells:
-                header_cells[header] = table_cells(text, *header)
-            head_cells = header_cells.get(header, []) if header else []
+            if header and header not in column_units:
+                column_units[header] = [_header_unit(c) for _, _, c in table_cells(text, *header)]
+            units = column_units.get(header, []) if header else []
             row_unit = _header_unit(cells[0][2]) if cells else None
             for i, (a, b, content) in enumerate(cells[1:], start=1):
+                unit = row_unit or (units[i] if i < len(units) else None)
+                if unit is None:
+                    continue
                 m = P.BARE_CELL.match(content)
                 if not m:
-                    continue
-                unit = row_unit or (_header_unit(head_cells[i][2]) if i < len(head_cells) else None)
-                if unit is None:
                     continue
                 v = number_value(m["n1"])
                 if v is None:

@@ -366,30 +366,40 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
 
 
 def _table_labels(bounds: Boundaries, m: Mention, headers: dict[int, tuple[int, int] | None],
-                  header_cells: dict[tuple[int, int], list]) -> tuple[str, str, int | None] | None:
+                  seen: dict) -> tuple[str, str, int | None] | None:
     """(metric, kind or "", year) of a figure in a table row: the row's label names the metric,
-    the column header tells target from achieved and may name the year."""
+    the column header tells target from achieved and may name the year. ``seen`` keeps each
+    row's cells and each table's column labels, read once."""
     text = bounds.text
     i = bounds.line_index(m.start)
     ls = bounds.line_starts[i]
-    le = ls + len(bounds.line(i))
-    if text[ls:m.start].lstrip()[:1] != "|" or not P.TABLE_LINE.match(text, ls, le):
+    if ("row", ls) not in seen:
+        le = ls + len(bounds.line(i))
+        table_line = text[ls:m.start].lstrip()[:1] == "|" and P.TABLE_LINE.match(text, ls, le)
+        seen[("row", ls)] = table_cells(text, ls, le) if table_line else None
+    cells = seen[("row", ls)]
+    if cells is None:
         return None
-    cells = table_cells(text, ls, le)
     col = next((i for i, (a, b, _) in enumerate(cells) if a <= m.start < max(b, a + 1)), -1)
-    metric = P.HEADER_UNIT.sub("", cells[0][2]).strip() if cells else ""
+    label_cell = cells[0][2] if cells else ""
+    metric = P.HEADER_UNIT.sub("", label_cell).strip() if any(k in label_cell for k in L.HEADER_UNIT_MARKS) else label_cell
     header = headers.get(ls)
-    if header and header not in header_cells:          # split once per table
-        header_cells[header] = table_cells(text, *header)
-    head_cells = header_cells.get(header, []) if header else []
-    head = head_cells[col][2] if 0 <= col < len(head_cells) else ""
+    if header and header not in seen:                   # each column's kind and year, once a table
+        seen[header] = [_column_labels(c) for _, _, c in table_cells(text, *header)]
+    columns = seen.get(header, []) if header else []
+    kind, year = columns[col] if 0 <= col < len(columns) else ("", None)
+    return metric, kind, year
+
+
+def _column_labels(head: str) -> tuple[str, int | None]:
+    """(kind, year) a column header gives its cells: 完成情况 → achieved, 2024年目标 → target, 2024."""
     kind = ""
     if any(w in head for w in L.TABLE_ACHIEVED_HEADERS):
         kind = "achieved"
     elif any(w in head for w in L.TABLE_TARGET_HEADERS):
         kind = "target"
     year = P.YEAR_WORD.search(head)
-    return metric, kind, int(year["y"]) if year else None
+    return kind, int(year["y"]) if year else None
 
 
 def label(doc: Document, mentions: list[Mention]) -> list[Row]:
@@ -401,7 +411,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
     ctx = document_context(doc, [p for p in places if body.covers(p[0], p[0] + 1)])
     bounds = Boundaries(text)
     headers: dict[int, tuple[int, int] | None] | None = None
-    header_cells: dict[tuple[int, int], list] = {}
+    table_seen: dict = {}
     sections = Sections(bounds, ctx, (doc.body or [(0, 0)])[0][0])
     rows: list[Row] = []
     spans = doc.body or [(0, len(text))]
@@ -427,7 +437,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         prefix, suffix = text[s0:m.start], text[m.end:s1]
         if "|" in sentence and headers is None:
             headers = table_headers(text)
-        in_table = _table_labels(bounds, m, headers, header_cells) if "|" in sentence else None
+        in_table = _table_labels(bounds, m, headers, table_seen) if "|" in sentence else None
         if in_table:                                  # a table row: its label and its column decide
             metric, table_kind, table_year = in_table
             kind, year = table_kind or ctx.default_kind, table_year or ctx.year

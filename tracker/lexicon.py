@@ -253,6 +253,8 @@ METRIC_TRAILING_NOISE: tuple[str, ...] = (
     "降低", "比去年", "比上年", "较上年", "达到了", "控制在", "保持在", "稳定在", "不低于", "不超过",
 )
 
+#: A table header can only carry a unit with one of these (`投资额(亿元)`, `单位：亿元`).
+HEADER_UNIT_MARKS: tuple[str, ...] = ("(", "（", "单位")
 #: Table headers: a column about plans holds targets, one about results holds achieved figures.
 TABLE_TARGET_HEADERS: tuple[str, ...] = ("目标", "计划", "预期", "任务", "预计")
 TABLE_ACHIEVED_HEADERS: tuple[str, ...] = ("完成", "实际", "实绩", "实现", "已")

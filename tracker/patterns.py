@@ -92,20 +92,20 @@ COORDINATED_BEFORE = _re.compile(rf"(?<![0-9０-９.．,])(?P<n>{ARABIC})\s*(?:�
 RESPECTIVELY = "分别"
 
 #: A bare number filling a table cell (`| 312.5 |`): the unit comes from the column header.
-BARE_CELL = regex.compile(
+BARE_CELL = _re.compile(
     rf"""^\s*
     (?P<lead>{alternation(L.LEADING_QUALIFIERS)})?
     (?P<n1>{ARABIC}) (?P<m1>{MULTIPLIER})?
     (?P<trail>{alternation(L.TRAILING_QUALIFIERS)})?
     \s*$""",
-    regex.VERBOSE,
+    _re.VERBOSE,
 )
 #: A unit in a column header: `投资额(亿元)`, `面积（万平方米）`, `单位:亿元`.
-HEADER_UNIT = regex.compile(
+HEADER_UNIT = _re.compile(
     rf"""(?:[(（]\s*(?:单位[:：]\s*)? | 单位[:：]\s*)
     (?P<m>{MULTIPLIER})? (?P<unit>{UNIT})
     \s*[)）]?""",
-    regex.VERBOSE,
+    _re.VERBOSE,
 )
 
 #: Quoted names and slogans (`“三张清单”`, `《…》`): short stretches between matching marks.
