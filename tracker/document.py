@@ -246,14 +246,9 @@ def _strip_bullet(s: str) -> str:
     return s.lstrip("".join(L.BULLETS) + " \t\u3000\xa0")
 
 
-def _han_count(s: str, cap: int = 10**9) -> int:
-    """Han characters in ``s``, counted up to ``cap`` (a long line costs no memory)."""
-    n = 0
-    for _ in P.HAN.finditer(s):
-        n += 1
-        if n >= cap:
-            break
-    return n
+def _has_han(s: str, n: int = 1) -> bool:
+    """Whether ``s`` holds at least ``n`` Han characters."""
+    return P.han_at_least(n).match(s) is not None
 
 
 def is_furniture_line(s: str) -> bool:
@@ -263,24 +258,24 @@ def is_furniture_line(s: str) -> bool:
     core = _strip_bullet(s)
     if core.endswith(L.TRUNCATION_MARKS) and not core.endswith("……") and len(core) < 80:
         return True                                   # a truncated headline from a link list
-    han = _han_count(s, cap=15)
-    prose = han >= 15 or s.endswith(("。", "！", "？", "；"))
+    wordy = _has_han(s, 15)
+    prose = wordy or s.endswith(("。", "！", "？", "；"))
     if len(s) <= 60 and not prose and any(cue in s for cue in L.FURNITURE_CUES):
         return True                                   # metadata, bylines, navigation
-    if P.PHONE.search(s) and not prose:
+    if not prose and P.PHONE.search(s):
         return True                                   # contact lines and ads
     if core != s and len(core) <= 40 and not core.endswith(("。", "！", "？", "；")):
         return True                                   # a bulleted link
     if (len(s) <= 40 and s.count("丨") + s.count("|") + s.count(">") + s.count("›") >= 2
             and not s.startswith("|") and not any(c.isdigit() for c in s)):
         return True                                   # breadcrumbs and menus
-    return han < 15 and _is_dateline(s)               # a bare timestamp line
+    return not wordy and _is_dateline(s)              # a bare timestamp line
 
 
 def _is_dateline(s: str) -> bool:
     """A line that is a date and nothing in words besides (`2023年10月24日 14:09`, `2026-02-24`)."""
     m = P.DATE.search(s)
-    return m is not None and _han_count(s[:m.start()], cap=1) == 0 and _han_count(s[m.end():].lstrip("日号"), cap=1) == 0
+    return m is not None and not _has_han(s[:m.start()]) and not _has_han(s[m.end():].lstrip("日号"))
 
 
 _ITEM_START = L.TARGET_CUES + L.WEAK_TARGET_CUES + L.ACHIEVED_CUES
@@ -316,7 +311,7 @@ def body_spans(text: str) -> list[tuple[int, int]]:
             break
         if is_furniture_line(s):
             continue
-        prose = _han_count(s, cap=30) >= 30
+        prose = _has_han(s, 30)
         seen_prose = seen_prose or prose
         if _headline_like(s, prose):
             if run == 0:
@@ -361,7 +356,7 @@ def find_title(text: str, body: list[tuple[int, int]]) -> str:
         for start, end, s in lines(text[s0:e1])[:12]:
             if s0 + end == e1 and e1 < e0:
                 break                                 # a line cut by the window is too long anyway
-            if len(s) <= 80 and 8 <= _han_count(s, cap=8) and not s.endswith(("。", "；", ":", "：")):
+            if len(s) <= 80 and _has_han(s, 8) and not s.endswith(("。", "；", ":", "：")):
                 return s
     return ""
 
@@ -380,7 +375,7 @@ def find_published(text: str, limit: int = 1500) -> str:
     for start, end, s in lines(text[:limit]):
         for m in P.DATE.finditer(s):
             iso = _valid_date(m)
-            if iso and (P.DATE_CUE.search(s) or _han_count(s, cap=5) <= 4):
+            if iso and (P.DATE_CUE.search(s) or not _has_han(s, 5)):
                 return iso
     return ""
 

@@ -202,10 +202,10 @@ def theme_matches(text: str) -> list[tuple[int, str, float]]:
 
 def theme_of(metric: str, clause: list[tuple[int, str, float]], sentence: list[tuple[int, str, float]]) -> str:
     """The theme whose keywords weigh most in the metric (×3), the clause (×2) and the sentence."""
-    score: Counter[str] = Counter()
+    score: dict[str, float] = {}
     for factor, found in ((3, theme_matches(metric)), (2, clause), (1, sentence)):
         for _, theme, weight in found:
-            score[theme] += factor * weight
+            score[theme] = score.get(theme, 0.0) + factor * weight
     if not score:
         return ""
     best = max(score.values())
@@ -265,10 +265,12 @@ def _named_years(sentence: str, ctx: DocContext) -> list[tuple[int, int]]:
     return sorted((pos, y) for pos, y in found if not sentence.endswith(L.YEAR_BASE_BEFORE, 0, pos))
 
 
-def year_of(prefix: str, sentence: str, ctx: DocContext, carried: int | None = None) -> int | None:
+def year_of(prefix: str, sentence: str, ctx: DocContext, carried: int | None = None,
+            years: list[tuple[int, int]] | None = None) -> int | None:
     """The year named in the sentence (nearest before the figure, else the first after), else the
-    year ``carried`` from the paragraph's opening or its section heading, else the document's."""
-    years = _named_years(sentence, ctx)
+    year ``carried`` from the paragraph's opening or its section heading, else the document's.
+    ``years``, when given, are the sentence's ``_named_years`` (read once for all its figures)."""
+    years = _named_years(sentence, ctx) if years is None else years
     if not years:
         return carried or ctx.year
     before = [y for pos, y in years if pos < len(prefix)]
@@ -285,6 +287,7 @@ class Sections:
         self.next = bounds.line_index(floor)            # the first line not yet read
         self.year: int | None = None
         self.kind = ""
+        self._opening: tuple[int, list[tuple[int, int]]] = (-1, [])    # the last line's opening years
 
     def _read(self, line: str) -> None:
         if not line or len(line) > L.HEADING_MAX or line.endswith(("。", "；", ";", "，", ",", "|")):
@@ -303,7 +306,9 @@ class Sections:
         while self.next < i:
             self._read(self.bounds.line(self.next).strip())
             self.next += 1
-        opening = _named_years(self.bounds.line(i).lstrip()[:8], self.ctx)
+        if self._opening[0] != i:
+            self._opening = (i, _named_years(self.bounds.line(i).lstrip()[:8], self.ctx))
+        opening = self._opening[1]
         if opening and opening[0][0] == 0:
             year = opening[0][1]
             return year, ("achieved" if self.ctx.published_year and year < self.ctx.published_year else "")
@@ -427,13 +432,15 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         s0, s1 = bounds.sentence(m.start, m.end, lo, hi)
         if (s0, s1) != prev_sentence:
             prev_end, prev_sentence = s0, (s0, s1)
+            sentence = text[s0:s1]
+            years = _named_years(sentence, ctx)
+            line_start = bounds.line(bounds.line_index(s0))
         whole = bounds.whole_sentence(m.start, m.end, lo, hi)
         if whole != keyword_span:                       # once per sentence that holds figures
             keyword_span = whole
             keywords = [(p + whole[0], t, w) for p, t, w in theme_matches(text[whole[0]:whole[1]])]
             keyword_pos = [p for p, _, _ in keywords]
         c0, c1 = bounds.clause(m.start, m.end, s0, s1)
-        sentence = text[s0:s1]
         prefix, suffix = text[s0:m.start], text[m.end:s1]
         if "|" in sentence and headers is None:
             headers = table_headers(text)
@@ -445,10 +452,10 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         else:
             metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == sentence.strip() else "")
             section_year, section_kind = sections.at(s0)
-            if P.LIST_MARKER.match(bounds.line(bounds.line_index(s0))):
+            if P.LIST_MARKER.match(line_start):
                 section_kind = section_kind or "target"      # an item of a list of tasks
             kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind))
-            year = year_of(prefix, sentence, ctx, section_year)
+            year = year_of(prefix, sentence, ctx, section_year, years)
         direction = direction_of(prefix)
         if not direction and rows and rows[-1].sentence == sentence.strip() and rows[-1].direction:
             if P.COORDINATION_GAP.fullmatch(text, prev_end, m.start):

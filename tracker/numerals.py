@@ -91,6 +91,11 @@ def parse_number(s: str) -> float:
 
 def number_value(s: str) -> float | None:
     """Like parse_number, but None for what is not a number."""
+    if s.isascii() and s[:1].isdigit() and "," not in s:
+        try:
+            return float(s)                         # the common case (`122`, `8.07`), read at once
+        except ValueError:
+            pass
     try:
         return parse_number(s)
     except ValueError:

@@ -109,18 +109,18 @@ HEADER_UNIT = _re.compile(
 )
 
 #: Quoted names and slogans (`“三张清单”`, `《…》`): short stretches between matching marks.
-QUOTED = regex.compile(
+QUOTED = _re.compile(
     "|".join(
-        f"{regex.escape(a)}[^{regex.escape(a + b)}\\n]{{1,{L.QUOTED_NAME_MAX}}}{regex.escape(b)}"
+        f"{_re.escape(a)}[^{_re.escape(a + b)}\\n]{{1,{L.QUOTED_NAME_MAX}}}{_re.escape(b)}"
         for a, b in L.QUOTE_PAIRS if a != b
     )
     + "|" + "|".join(
-        f"{regex.escape(a)}[^{regex.escape(a)}\\n]{{1,{L.QUOTED_NAME_MAX}}}{regex.escape(a)}"
+        f"{_re.escape(a)}[^{_re.escape(a)}\\n]{{1,{L.QUOTED_NAME_MAX}}}{_re.escape(a)}"
         for a, b in L.QUOTE_PAIRS if a == b
     )
 )
 #: Fixed expressions with numerals that count nothing (千方百计, 一站式).
-IDIOM = regex.compile(alternation(L.IDIOMS))
+IDIOM = _re.compile(alternation(L.IDIOMS))
 
 #: Years: `2023年`, and in headers and titles a bare `2023`.
 YEAR_WORD = regex.compile(r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])\s*年")
@@ -149,6 +149,13 @@ LINE_BREAK = _re.compile(r"\r\n|\r|\n")
 LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 #: Han characters, for telling prose lines from navigation.
 HAN = regex.compile(r"\p{Han}")
+
+
+@cache
+def han_at_least(n: int) -> "regex.Pattern[str]":
+    """A pattern that matches at the start of a text holding at least ``n`` Han characters:
+    one linear scan in C (possessive runs never backtrack), whatever the length of the line."""
+    return regex.compile(r"(?:\P{Han}*+\p{Han}){%d}" % n)
 #: Phone numbers: mobile, service and landline numbers.
 PHONE = regex.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|400[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
 
@@ -159,7 +166,7 @@ TRAILING_QUALIFIER = _re.compile(alternation(L.TRAILING_QUALIFIERS))
 UP_TO_NUMBER = _re.compile("(?:(?![约近超逾]?[0-9０-９]).)*")
 #: What a metric phrase sheds: punctuation, and leading and trailing cue words (启动…, …同比增长).
 _METRIC_PUNCT = r"[\s“”\"'‘’《》()（）\[\]【】:：,，、]"
-METRIC_NOISE = regex.compile(
+METRIC_NOISE = _re.compile(
     rf"^(?:{_METRIC_PUNCT}|{alternation(L.METRIC_LEADING_NOISE)})+"
     rf"|(?:{_METRIC_PUNCT}|{alternation(L.METRIC_TRAILING_NOISE)})+$"
 )
@@ -175,6 +182,7 @@ class WordMatcher:
 
         self.words = sorted(set(w for w in words if w))
         self._automaton = AhoCorasick(self.words, matchkind=MatchKind.LeftmostLongest)
+        self._initials = frozenset(w[0] for w in self.words)
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, word) of each match, left to right, not overlapping."""
@@ -184,6 +192,8 @@ class WordMatcher:
 
     def match(self, text: str) -> tuple[int, int, str] | None:
         """The match at the very start of ``text``, if any."""
+        if text[:1] not in self._initials:
+            return None
         first = next(self.finditer(text[:MATCH_PREFIX]), None)
         return first if first and first[0] == 0 else None
 
