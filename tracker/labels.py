@@ -7,10 +7,13 @@ publication year, its dominant tense).
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from dataclasses import dataclass
+
+import numpy as np
 
 from . import lexicon as L
 from . import patterns as P
@@ -39,15 +42,43 @@ class DocContext:
     published_year: int | None = None
 
 
+def char_positions(text: str, chars: str, chunk: int = 1 << 20) -> array:
+    """Sorted positions in ``text`` of any of ``chars``, found by numpy a chunk at a time (a
+    compact array of 8-byte integers, not a list of Python ints).
+
+    >>> list(char_positions("甲，乙。丙", "。，"))
+    [1, 3]
+    """
+    wanted = _char_table(chars)
+    out = array("q")
+    for at in range(0, len(text), chunk):
+        part = np.frombuffer(text[at:at + chunk].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        found = np.flatnonzero(wanted[part])
+        if at:
+            found += at
+        out.frombytes(found.astype(np.int64, copy=False).tobytes())
+    return out
+
+
+@cache
+def _char_table(chars: str) -> np.ndarray:
+    """A lookup table over all code points: True at those of ``chars``."""
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
 class Boundaries:
     """Line starts, sentence and clause ends of a text, found once, so that each figure's line,
     sentence and clause is a bisect rather than a scan (linear time however long the text)."""
 
     def __init__(self, text: str):
         self.text = text
-        self.line_starts = [0] + [m.end() for m in P.LINE_BREAK.finditer(text)]
-        self.sentence_ends = [m.start() for m in P.SENTENCE_END.finditer(text)]
-        self.clause_ends = [m.start() for m in P.CLAUSE_END.finditer(text)]
+        breaks = char_positions(text, "\n\r")
+        # a line starts after \n, and after a \r that no \n follows (\r\n is one break)
+        self.line_starts = array("q", [0, *(i + 1 for i in breaks if text[i] == "\n" or text[i + 1:i + 2] != "\n")])
+        self.sentence_ends = char_positions(text, L.SENTENCE_ENDS)
+        self.clause_ends = char_positions(text, L.CLAUSE_ENDS + L.SENTENCE_ENDS)
 
     @staticmethod
     def _around(ends: list[int], start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
@@ -79,6 +110,29 @@ class Boundaries:
     def line_index(self, pos: int) -> int:
         """The number of the line holding ``pos``."""
         return bisect_right(self.line_starts, pos) - 1
+
+    def line_length(self, i: int) -> int:
+        """The length of line ``i`` with its line break."""
+        return (self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text)) - self.line_starts[i]
+
+    def may_be_short(self, i: int, n: int) -> bool:
+        """False when ``line(i).strip()`` is surely longer than ``n`` (read without copying it)."""
+        a, length = self.line_starts[i], self.line_length(i)
+        if length <= n + 2:
+            return True
+        b = a + length
+        while b > a and self.text[b - 1] in "\r\n":
+            b -= 1
+        return self.text[a].isspace() or self.text[b - 1].isspace()
+
+    def line_head(self, i: int, n: int) -> str:
+        """``line(i).lstrip()[:n]``, without copying a long line."""
+        a = self.line_starts[i]
+        if self.line_length(i) > 4 * n:
+            head = self.text[a:a + 4 * n].lstrip()
+            if len(head) >= n:
+                return head[:n]
+        return self.line(i).lstrip()[:n]
 
     def line(self, i: int) -> str:
         """Line ``i`` without its line break."""
@@ -190,6 +244,12 @@ def _keyword_theme() -> dict[str, str]:
     return {k: t.key for t in themes() for k in t.keywords}
 
 
+@lru_cache(maxsize=4096)
+def _metric_theme_matches(metric: str) -> list[tuple[int, str, float]]:
+    """theme_matches of a metric phrase (the same phrases recur across a corpus)."""
+    return theme_matches(metric)
+
+
 def theme_matches(text: str) -> list[tuple[int, str, float]]:
     """(position, theme, weight) of every theme keyword in ``text``; a longer keyword weighs more."""
     keyword_theme = _keyword_theme()
@@ -203,7 +263,7 @@ def theme_matches(text: str) -> list[tuple[int, str, float]]:
 def theme_of(metric: str, clause: list[tuple[int, str, float]], sentence: list[tuple[int, str, float]]) -> str:
     """The theme whose keywords weigh most in the metric (×3), the clause (×2) and the sentence."""
     score: dict[str, float] = {}
-    for factor, found in ((3, theme_matches(metric)), (2, clause), (1, sentence)):
+    for factor, found in ((3, _metric_theme_matches(metric)), (2, clause), (1, sentence)):
         for _, theme, weight in found:
             score[theme] = score.get(theme, 0.0) + factor * weight
     if not score:
@@ -304,10 +364,11 @@ class Sections:
         a year before publication makes its figures results), else its section's."""
         i = self.bounds.line_index(pos)
         while self.next < i:
-            self._read(self.bounds.line(self.next).strip())
+            if self.bounds.may_be_short(self.next, L.HEADING_MAX):
+                self._read(self.bounds.line(self.next).strip())
             self.next += 1
         if self._opening[0] != i:
-            self._opening = (i, _named_years(self.bounds.line(i).lstrip()[:8], self.ctx))
+            self._opening = (i, _named_years(self.bounds.line_head(i, 8), self.ctx))
         opening = self._opening[1]
         if opening and opening[0][0] == 0:
             year = opening[0][1]
@@ -318,8 +379,10 @@ class Sections:
 def direction_of(prefix: str) -> str:
     """`up`/`down` when a change word governs the figure: only filler (同比, 分别, 至 …) stands
     between them, inside the figure's clause."""
-    cut = max((m.end() for m in P.CHANGE_WINDOW_END.finditer(prefix, max(0, len(prefix) - 24))), default=max(0, len(prefix) - 24))
-    window = prefix[cut:]
+    window = prefix[-24:]
+    last_end = P.CHANGE_WINDOW_END.search(window[::-1])          # the last one, read backwards
+    if last_end:
+        window = window[len(window) - last_end.start():]
     last = None
     for m in P.CHANGE_WORD.finditer(window):
         last = m
@@ -344,6 +407,10 @@ def _strip_noise(s: str) -> str:
     return s
 
 
+_TRAILING = tuple(L.TRAILING_QUALIFIERS)
+_QUOTE_OPENS = frozenset(a for a, _ in L.QUOTE_PAIRS)
+
+
 def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> str:
     """A short phrase naming what the figure measures, taken from its clause: for a count the
     noun after it (`131个“15分钟社区生活圈”` → 15分钟社区生活圈; a bare `项目` keeps its verb:
@@ -351,16 +418,17 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
     names shed."""
     a, b = clause
     before = _strip_noise(text[max(a, prev_end, m.start - 16):m.start])
-    if P.QUANTITY.search(before) or before in L.COORDINATORS:
+    if before in L.COORDINATORS or P.QUANTITY_START.search(before) and P.QUANTITY.search(before):
         before = ""                                   # …91%和329%: the metric is the list's
     after_raw = text[m.end:b]
-    for q in L.TRAILING_QUALIFIERS:
-        if after_raw.startswith(q):
-            after_raw = after_raw[len(q):]
-            break
+    if after_raw.startswith(_TRAILING):
+        for q in _TRAILING:
+            if after_raw.startswith(q):
+                after_raw = after_raw[len(q):]
+                break
     after_raw = after_raw[1:] if after_raw.startswith("的") else after_raw.split("的")[0]
     quoted = ""
-    for open_, close in L.QUOTE_PAIRS:                # 131个“15分钟社区生活圈”: the name counts whole
+    for open_, close in L.QUOTE_PAIRS if after_raw[:1] in _QUOTE_OPENS else ():   # 131个“15分钟社区生活圈”: the name counts whole
         if after_raw.startswith(open_) and close in after_raw[1:]:
             quoted, after_raw = after_raw[1:].split(close, 1)
             break

@@ -182,7 +182,10 @@ class WordMatcher:
 
         self.words = sorted(set(w for w in words if w))
         self._automaton = AhoCorasick(self.words, matchkind=MatchKind.LeftmostLongest)
-        self._initials = frozenset(w[0] for w in self.words)
+        by_initial: dict[str, list[str]] = {}
+        for w in sorted(self.words, key=len, reverse=True):
+            by_initial.setdefault(w[0], []).append(w)
+        self._by_initial = {c: tuple(ws) for c, ws in by_initial.items()}
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, word) of each match, left to right, not overlapping."""
@@ -192,14 +195,12 @@ class WordMatcher:
 
     def match(self, text: str) -> tuple[int, int, str] | None:
         """The match at the very start of ``text``, if any."""
-        if text[:1] not in self._initials:
+        words = self._by_initial.get(text[:1])
+        if not words or not text.startswith(words):
             return None
-        first = next(self.finditer(text[:MATCH_PREFIX]), None)
-        return first if first and first[0] == 0 else None
+        word = next(w for w in words if text.startswith(w))     # the longest, as the automaton would
+        return 0, len(word), word
 
-
-#: How much of a text ``WordMatcher.match`` looks at (longer than any place name).
-MATCH_PREFIX = 40
 
 
 @cache
