@@ -9,6 +9,7 @@ float64, ``start``/``end`` int64 and ``year`` a nullable Int64.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -62,30 +63,66 @@ def column(values: Sequence, name: str) -> pa.Array:
     return arr
 
 
+_TEXT_AT = [i for i, c in enumerate(CACHED_COLUMNS) if ARROW_TYPES[c] == pa.large_string()]
+
+
 def records_table(records: Sequence[Record]) -> pa.Table:
-    """Records → an Arrow table of :data:`RECORD_SCHEMA`."""
+    """Records → an Arrow table of :data:`RECORD_SCHEMA`. The text columns are converted in one
+    call (one array of them all, sliced without copying): each call has a fixed cost that
+    matters on the few rows of one document."""
     cols = list(zip(*records)) if records else [()] * len(CACHED_COLUMNS)
-    return pa.Table.from_arrays([column(c, n) for c, n in zip(cols, CACHED_COLUMNS)], schema=RECORD_SCHEMA)
+    arrays: list[pa.Array | None] = [None] * len(cols)
+    n = len(records)
+    try:
+        text = pa.array([v for i in _TEXT_AT for v in cols[i]], type=pa.large_string())
+        if text.null_count:
+            text = text.fill_null("")
+        for k, i in enumerate(_TEXT_AT):
+            arrays[i] = text.slice(k * n, n)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        pass                                    # a stray type: column by column, below
+    return pa.Table.from_arrays(
+        [a if a is not None else column(c, name) for a, c, name in zip(arrays, cols, CACHED_COLUMNS)],
+        schema=RECORD_SCHEMA,
+    )
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:
-    """Arrow → the table's pandas dtypes. Builds the columns directly (text stays in Arrow, no
-    copy): about twice as fast as ``Table.to_pandas`` on the small tables of one document."""
+    """Arrow → the table's pandas dtypes. Builds the frame's blocks directly (text stays in
+    Arrow, no copy; the numbers in one 2-D block per dtype): several times faster than
+    ``Table.to_pandas`` on the small tables of one document."""
     table = table.select(list(COLUMNS))
     try:
-        data = {}
-        for name, col in zip(COLUMNS, table.columns):
-            t = col.type
-            if t == pa.large_string():
-                data[name] = pd.arrays.ArrowStringArray(col, dtype=_STR)
-            elif t == pa.int32():
-                data[name] = pd.arrays.IntegerArray(
-                    col.fill_null(0).to_numpy().astype("int64"), np.asarray(col.is_null(), dtype=bool))
-            else:
-                data[name] = col.to_numpy()
-        return pd.DataFrame(data, copy=False)
-    except (TypeError, ValueError, AttributeError):    # another pandas: the general route
+        from pandas.api.internals import create_dataframe_from_blocks
+
+        cols = table.columns
+        blocks: list[tuple[object, np.ndarray]] = [
+            (pd.arrays.ArrowStringArray(cols[i], dtype=_STR), np.array([i])) for i in _TEXT_COLUMNS
+        ]
+        year = cols[_YEAR_COLUMN]
+        values = (year.fill_null(0) if year.null_count else year).to_numpy().astype("int64")
+        blocks.append((pd.arrays.IntegerArray(values, np.asarray(year.is_null(), dtype=bool)), np.array([_YEAR_COLUMN])))
+        for dtype, where in _NUMBER_COLUMNS:
+            block = np.empty((len(where), table.num_rows), dtype=dtype)
+            for row, i in enumerate(where):
+                block[row] = cols[i].to_numpy()
+            blocks.append((block, np.array(where)))
+        return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(table.num_rows), columns=_column_index())
+    except (ImportError, TypeError, ValueError, AttributeError):    # another pandas: the general route
         return table.to_pandas(types_mapper=_pandas_type)
+
+
+_TEXT_COLUMNS = [i for i, c in enumerate(COLUMNS) if ARROW_TYPES[c] == pa.large_string()]
+_YEAR_COLUMN = COLUMNS.index("year")
+_NUMBER_COLUMNS = [
+    ("float64", [i for i, c in enumerate(COLUMNS) if c in _FLOAT]),
+    ("int64", [i for i, c in enumerate(COLUMNS) if c in _INT]),
+]
+
+
+@cache
+def _column_index() -> pd.Index:
+    return pd.Index(list(COLUMNS))
 
 
 def frame_of(docs: Iterable[tuple[str, str, Sequence[Record]]]) -> pd.DataFrame:
