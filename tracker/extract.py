@@ -279,6 +279,15 @@ def _scan(text: str, start: int, end: int) -> Iterable[re.Match]:
     resume = start
     for run in P.QUANTITY_START.finditer(text, start, end):
         a, b = run.span()
+        if b <= resume:
+            continue
+        if run.group().isdigit():                      # digits only: nothing starts after a digit
+            if a >= resume:
+                m = match(text, a, end)
+                if m:
+                    yield m
+                    resume = m.end()
+            continue
         positions = range(max(a, resume), b)
         if len(positions) > L.NUMERAL_RUN_MAX:         # 一一一…/万万万…: no figure starts mid-run
             positions = [positions[0], *range(max(positions[0] + 1, b - L.NUMERAL_RUN_MAX), b)]

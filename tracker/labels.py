@@ -88,21 +88,18 @@ class Boundaries:
         b = min(hi, ends[j]) if j < len(ends) else hi
         return a, b
 
-    def sentence(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-        """The sentence around text[start:end] inside [lo, hi), with its closing mark; a
-        sentence that never ends is cut at its clauses SENTENCE_MAX characters away."""
-        a, b = self._around(self.sentence_ends, start, end, lo, hi)
+    def sentence(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int, tuple[int, int]]:
+        """(start, end) of the sentence around text[start:end] inside [lo, hi), with its closing
+        mark, and the whole sentence: a sentence that never ends is cut at its clauses
+        SENTENCE_MAX characters away (the whole one is not cut, and has no closing mark)."""
+        whole = a, b = self._around(self.sentence_ends, start, end, lo, hi)
         if start - a > L.SENTENCE_MAX:
             a = self._around(self.clause_ends, start - L.SENTENCE_MAX, start - L.SENTENCE_MAX, a, start)[1] + 1
         if b - end > L.SENTENCE_MAX:
             b = self._around(self.clause_ends, end + L.SENTENCE_MAX, end + L.SENTENCE_MAX, end, b)[0]
         if b < hi and self.text[b] not in "\r\n":
             b += 1
-        return min(a, start), max(b, end)
-
-    def whole_sentence(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-        """The sentence around text[start:end] however long it runs."""
-        return self._around(self.sentence_ends, start, end, lo, hi)
+        return min(a, start), max(b, end), whole
 
     def clause(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
         return self._around(self.clause_ends, start, end, lo, hi)
@@ -240,8 +237,9 @@ def sentence_place(found: list[tuple[int, Place, bool]], offset: int, clause_sta
 # --- theme, kind, year, metric, direction -----------------------------------------------
 
 @cache
-def _keyword_theme() -> dict[str, str]:
-    return {k: t.key for t in themes() for k in t.keywords}
+def _keyword_theme() -> dict[str, tuple[str, float]]:
+    """Each keyword → (its theme, its weight: its length, less for the broad economy theme)."""
+    return {k: (t.key, len(k) * L.THEME_WEIGHT.get(t.key, 1.0)) for t in themes() for k in t.keywords}
 
 
 @lru_cache(maxsize=4096)
@@ -250,14 +248,11 @@ def _metric_theme_matches(metric: str) -> list[tuple[int, str, float]]:
     return theme_matches(metric)
 
 
-def theme_matches(text: str) -> list[tuple[int, str, float]]:
-    """(position, theme, weight) of every theme keyword in ``text``; a longer keyword weighs more."""
+def theme_matches(text: str, offset: int = 0) -> list[tuple[int, str, float]]:
+    """(position + ``offset``, theme, weight) of every theme keyword in ``text``; a longer
+    keyword weighs more."""
     keyword_theme = _keyword_theme()
-    out = []
-    for start, end, word in P.theme_pattern().finditer(text):
-        theme = keyword_theme[word]
-        out.append((start, theme, (end - start) * L.THEME_WEIGHT.get(theme, 1.0)))
-    return out
+    return [(start + offset, *keyword_theme[word]) for start, _, word in P.theme_pattern().finditer(text)]
 
 
 def theme_of(metric: str, clause: list[tuple[int, str, float]], sentence: list[tuple[int, str, float]]) -> str:
@@ -269,7 +264,10 @@ def theme_of(metric: str, clause: list[tuple[int, str, float]], sentence: list[t
     if not score:
         return ""
     best = max(score.values())
-    return next(t for t in _THEME_ORDER if score.get(t) == best)
+    for theme in _THEME_ORDER:
+        if score.get(theme) == best:
+            return theme
+    return ""
 
 
 def _cue_table(**kinds: tuple[str, ...]) -> tuple["re.Pattern[str]", dict[str, str]]:
@@ -497,17 +495,20 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         while span_i + 1 < len(spans) and spans[span_i][1] < m.start:
             span_i += 1
         lo, hi = spans[span_i]
-        s0, s1 = bounds.sentence(m.start, m.end, lo, hi)
-        if (s0, s1) != prev_sentence:
-            prev_end, prev_sentence = s0, (s0, s1)
-            sentence = text[s0:s1]
-            years = _named_years(sentence, ctx)
-            line_start = bounds.line(bounds.line_index(s0))
-        whole = bounds.whole_sentence(m.start, m.end, lo, hi)
+        s0, s1, whole = bounds.sentence(m.start, m.end, lo, hi)
         if whole != keyword_span:                       # once per sentence that holds figures
             keyword_span = whole
-            keywords = [(p + whole[0], t, w) for p, t, w in theme_matches(text[whole[0]:whole[1]])]
+            keywords = theme_matches(text[whole[0]:whole[1]], whole[0])
             keyword_pos = [p for p, _, _ in keywords]
+        if (s0, s1) != prev_sentence:                   # what the sentence tells all its figures
+            prev_end, prev_sentence = s0, (s0, s1)
+            sentence = text[s0:s1]
+            stripped = sentence.strip()
+            years = _named_years(sentence, ctx)
+            in_list = P.LIST_MARKER.match(bounds.line(bounds.line_index(s0))) is not None
+            section: tuple[int | None, str] | None = None
+            found = [(p - s0, place, full) for p, place, full in places[bisect_left(place_pos, s0):bisect_left(place_pos, s1)]]
+            sentence_keywords = keywords[bisect_left(keyword_pos, s0):bisect_left(keyword_pos, s1)]
         c0, c1 = bounds.clause(m.start, m.end, s0, s1)
         prefix, suffix = text[s0:m.start], text[m.end:s1]
         if "|" in sentence and headers is None:
@@ -518,19 +519,20 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             kind, year = table_kind or ctx.default_kind, table_year or ctx.year
             c0, c1 = s0, s1
         else:
-            metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == sentence.strip() else "")
-            section_year, section_kind = sections.at(s0)
-            if P.LIST_MARKER.match(line_start):
+            metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == stripped else "")
+            if section is None:
+                section = sections.at(s0)
+            section_year, section_kind = section
+            if in_list:
                 section_kind = section_kind or "target"      # an item of a list of tasks
             kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind))
             year = year_of(prefix, sentence, ctx, section_year, years)
         direction = direction_of(prefix)
-        if not direction and rows and rows[-1].sentence == sentence.strip() and rows[-1].direction:
+        if not direction and rows and rows[-1].sentence == stripped and rows[-1].direction:
             if P.COORDINATION_GAP.fullmatch(text, prev_end, m.start):
                 direction = rows[-1].direction            # 分别增长69.8%、57.8%和33.1%
         if not direction and m.rule == "doubling":
             direction = "up"
-        found = [(p - s0, place, full) for p, place, full in places[bisect_left(place_pos, s0):bisect_left(place_pos, s1)]]
         wide = P.DISTRICT_WIDE.search(text, c0, m.start)
         district, subdistrict = sentence_place(found, m.start - s0, c0 - s0, ctx, wide.start() - s0 if wide else None)
         rows.append(Row(
@@ -539,13 +541,13 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             theme=theme_of(
                 metric,
                 keywords[bisect_left(keyword_pos, c0):bisect_left(keyword_pos, c1)],
-                keywords[bisect_left(keyword_pos, s0):bisect_left(keyword_pos, s1)],
+                sentence_keywords,
             ) or (rows[-1].theme if rows and rows[-1].start >= lo else L.DEFAULT_THEME),
             kind=kind,
             metric=metric, value=m.value, unit=m.unit, value_norm=m.value_norm,
             value_norm_max=m.value_norm_max, unit_norm=m.unit_norm, quantity=m.quantity,
             qualifier=m.qualifier, direction=direction, year=year,
-            surface=m.surface, sentence=sentence.strip(), start=m.start, end=m.end,
+            surface=m.surface, sentence=stripped, start=m.start, end=m.end,
             source=doc.source, rule=m.rule,
         ))
         prev_end = m.end

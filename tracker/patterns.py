@@ -123,9 +123,9 @@ QUOTED = _re.compile(
 IDIOM = _re.compile(alternation(L.IDIOMS))
 
 #: Years: `2023年`, and in headers and titles a bare `2023`.
-YEAR_WORD = regex.compile(r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])\s*年")
+YEAR_WORD = _re.compile(r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])\s*年")
 YEAR_BARE = regex.compile(r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])(?![0-9])")
-RELATIVE_YEAR = regex.compile(alternation(L.RELATIVE_YEARS))
+RELATIVE_YEAR = _re.compile(alternation(L.RELATIVE_YEARS))
 
 #: Publication dates: 2026-02-24 20:27:54, 2023/10/24, 2023年10月24日, 2023.10.24.
 DATE = regex.compile(
