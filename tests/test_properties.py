@@ -198,3 +198,23 @@ def test_arabic_with_multipliers_parse_and_extract_back(d, mult, grouped):
                          ids=["400-nines-ge", "1e308-yiyuan", "320-eights-jia"])
 def test_a_number_too_large_for_a_float_gives_no_infinite_row(text):
     check_rows(text)
+
+
+# --- the fast scan --------------------------------------------------------------------------------
+
+def _plain_scan(text: str) -> list[tuple[int, int]]:
+    """What extract._scan must find: every QUANTITY match, left to right, not overlapping
+    (numeral runs longer than NUMERAL_RUN_MAX excepted, which the scan does not enter)."""
+    from tracker import patterns as P
+
+    return [m.span() for m in P.QUANTITY.finditer(text)]
+
+
+@SETTINGS
+@given(cjk_text)
+@example("三千瓦，一体化进一步，七成五，三分之二，九十六点五亿元，十四五期间新建三至五个，翻一番")
+@example("１２３万元，-5%，2023年12月，3/4，一、二、三个")
+def test_fast_scan_finds_what_the_pattern_finds(text):
+    from tracker.extract import _scan
+
+    assert [m.span() for m in _scan(text, 0, len(text))] == _plain_scan(text)

@@ -275,19 +275,22 @@ def table_mentions(text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]
 def _scan(text: str, start: int, end: int) -> Iterable[re.Match]:
     """The matches of QUANTITY.finditer(text, start, end), found faster: QUANTITY is tried only
     where a number can start (QUANTITY_START)."""
-    match = P.QUANTITY.match
+    match, follow = P.QUANTITY.match, P.NUMERAL_FOLLOW
     resume = start
     for run in P.QUANTITY_START.finditer(text, start, end):
         a, b = run.span()
         if b <= resume:
             continue
-        if run.group().isdigit():                      # digits only: nothing starts after a digit
+        digits = run.group()
+        if digits.isdigit():                          # digits only: nothing starts after a digit
             if a >= resume:
                 m = match(text, a, end)
                 if m:
                     yield m
                     resume = m.end()
             continue
+        if text[b:b + 1] not in follow and not digits.strip(P.CHINESE_NUMERAL_CHARS):
+            continue                                  # Chinese numerals that nothing can follow
         positions = range(max(a, resume), b)
         if len(positions) > L.NUMERAL_RUN_MAX:         # 一一一…/万万万…: no figure starts mid-run
             positions = [positions[0], *range(max(positions[0] + 1, b - L.NUMERAL_RUN_MAX), b)]
@@ -306,8 +309,9 @@ def find_mentions(text: str, spans: Sequence[tuple[int, int]] | None = None) -> 
     out: list[Mention] = []
     if "|" in text:
         out += table_mentions(text, spans)
+    # quotes and idioms hold no line break, so one pass over the body finds those of every span
+    excluded = exclusion_spans(text, spans[0][0], spans[-1][1]) if spans else Spans([])
     for s, e in spans:
-        excluded = exclusion_spans(text, s, e)
         for m in _scan(text, s, e):
             if m["qty"]:
                 if _skip(text, m, excluded):

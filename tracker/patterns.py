@@ -85,6 +85,14 @@ QUANTITY = _re.compile(
 #: QUANTITY search every position, with the same matches (every alternative starts with one).
 QUANTITY_START = _re.compile("[-−－0-9０-９翻" + CHINESE_NUMERAL_CHARS + "]+")
 
+#: What can stand right after a run of Chinese numerals inside a quantity: a character of a
+#: unit, classifier, multiplier, qualifier or range word, 分(之), 成, 点 or a space. No unit is
+#: made of numerals alone, so a run followed by anything else starts no quantity (一体化, 进一步).
+NUMERAL_FOLLOW = frozenset(
+    "".join([*L.UNITS, *L.CLASSIFIERS, *L.MULTIPLIERS, *L.INNER_QUALIFIERS, *L.RANGE_SEPARATORS, *L.PER_UNITS])
+    + "分成点 \u00a0"
+)
+
 #: Bare numbers coordinated before a figure that carries the unit for all of them
 #: (`分别为120和35亿元`, `分别新建3、5、8个`): read backwards from the figure.
 COORDINATED_BEFORE = _re.compile(rf"(?<![0-9０-９.．,])(?P<n>{ARABIC})\s*(?:、|和|及|与|,|，)\s*\Z")
@@ -108,14 +116,15 @@ HEADER_UNIT = _re.compile(
     _re.VERBOSE,
 )
 
-#: Quoted names and slogans (`“三张清单”`, `《…》`): short stretches between matching marks.
+#: Quoted names and slogans (`“三张清单”`, `《…》`): short stretches between matching marks,
+#: never across a line break.
 QUOTED = _re.compile(
     "|".join(
-        f"{_re.escape(a)}[^{_re.escape(a + b)}\\n]{{1,{L.QUOTED_NAME_MAX}}}{_re.escape(b)}"
+        f"{_re.escape(a)}[^{_re.escape(a + b)}\\n\\r]{{1,{L.QUOTED_NAME_MAX}}}{_re.escape(b)}"
         for a, b in L.QUOTE_PAIRS if a != b
     )
     + "|" + "|".join(
-        f"{_re.escape(a)}[^{_re.escape(a)}\\n]{{1,{L.QUOTED_NAME_MAX}}}{_re.escape(a)}"
+        f"{_re.escape(a)}[^{_re.escape(a)}\\n\\r]{{1,{L.QUOTED_NAME_MAX}}}{_re.escape(a)}"
         for a, b in L.QUOTE_PAIRS if a == b
     )
 )
