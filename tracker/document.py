@@ -242,8 +242,11 @@ def _iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
 _BLANK = " \t\u3000\xa0\ufeff\x00"
 
 
+_BULLET_CHARS = "".join(L.BULLETS) + " \t\u3000\xa0"
+
+
 def _strip_bullet(s: str) -> str:
-    return s.lstrip("".join(L.BULLETS) + " \t\u3000\xa0")
+    return s.lstrip(_BULLET_CHARS)
 
 
 def _has_han(s: str, n: int = 1) -> bool:

@@ -201,8 +201,8 @@ def document_year(doc: Document) -> int | None:
     m = P.YEAR_BARE.search(head)
     if m:
         return int(m["y"])
-    years = [int(m["y"]) for m in P.YEAR_WORD.finditer(doc.text)]
-    return max(years) if years else None
+    years = P.YEAR_WORD.findall(doc.text)             # the one group: the year's digits
+    return max(map(int, years)) if years else None
 
 
 def sentence_place(found: list[tuple[int, Place, bool]], offset: int, clause_start: int, ctx: DocContext,
@@ -317,6 +317,8 @@ def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool
 def _named_years(sentence: str, ctx: DocContext) -> list[tuple[int, int]]:
     """(position, year) named in a sentence, relative words resolved against the publication
     year; comparison bases (比上年, 较2020年) left out."""
+    if "年" not in sentence:                          # every year word has it
+        return []
     found = [(m.start(), int(m["y"])) for m in P.YEAR_WORD.finditer(sentence)]
     if ctx.year:
         found += [(m.start(), ctx.year + L.RELATIVE_YEARS[m.group()]) for m in P.RELATIVE_YEAR.finditer(sentence)]
