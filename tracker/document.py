@@ -221,10 +221,10 @@ def lines(text: str) -> list[tuple[int, int, str]]:
     >>> lines("甲\\r\\n 乙 \\r丙\\x0c丁\\n")
     [(0, 1, '甲'), (3, 6, '乙'), (7, 10, '丙\\x0c丁')]
     """
-    return list(_iter_lines(text))
+    return list(iter_lines(text))
 
 
-def _iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
+def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, stripped content) of each line, one at a time (see :func:`lines`)."""
     for m in P.LINE.finditer(text):
         start, end = m.span()
@@ -306,7 +306,7 @@ def body_spans(text: str) -> list[tuple[int, int]]:
     kept = 0                                          # body lines so far
     run = 0                                           # headline-like lines at the very end of them
     before_run: tuple[int, tuple[int, int] | None] = (0, None)   # spans as they were before the run
-    for start, end, s in _iter_lines(text):
+    for start, end, s in iter_lines(text):
         if not s:
             continue
         core = _strip_bullet(s)

@@ -11,13 +11,14 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import cache, lru_cache
+from itertools import islice
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import lexicon as L
 from . import patterns as P
-from .document import Document, lines
+from .document import Document, iter_lines
 from .extract import Spans, table_cells, table_headers
 from .gazetteer import Place, place_by_name, themes
 from .model import Mention, Row
@@ -84,11 +85,12 @@ class Boundaries:
         newlines, returns, self.sentence_ends, self.clause_ends = char_positions(
             text, "\n", "\r", L.SENTENCE_ENDS, L.CLAUSE_ENDS + L.SENTENCE_ENDS)
         # a line starts after \n, and after a \r that no \n follows (\r\n is one break)
-        after_n = np.frombuffer(newlines, dtype=np.int64) + 1
-        after_r = np.frombuffer(returns, dtype=np.int64) + 1
-        starts = np.union1d(after_n, after_r[~np.isin(after_r, after_n - 1)])
+        starts = np.frombuffer(newlines, dtype=np.int64) + 1
+        lone = [i + 1 for i in returns if text[i + 1:i + 2] != "\n"]
+        if lone:
+            starts = np.union1d(starts, np.array(lone, dtype=np.int64))
         self.line_starts = array("q", [0])
-        self.line_starts.frombytes(starts.astype(np.int64).tobytes())
+        self.line_starts.frombytes(starts.astype(np.int64, copy=False).tobytes())
 
     @staticmethod
     def _around(ends: list[int], start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
@@ -206,7 +208,7 @@ def document_year(doc: Document) -> int | None:
     if doc.published:
         return int(doc.published[:4])
     body = Spans(doc.body)
-    first_lines = [line for start, end, line in lines(doc.text[:4000]) if line and body.covers(start, end)][:3]
+    first_lines = list(islice((line for start, end, line in iter_lines(doc.text[:4000]) if line and body.covers(start, end)), 3))
     head = "\n".join([doc.title, *first_lines])
     m = P.YEAR_BARE.search(head)
     if m:
