@@ -188,10 +188,12 @@ class WordMatcher:
     words, about ten times faster than the same list as a regular expression."""
 
     def __init__(self, words: Iterable[str]):
-        from ahocorasick_rs import AhoCorasick, MatchKind
+        from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
         self.words = sorted(set(w for w in words if w))
-        self._automaton = AhoCorasick(self.words, matchkind=MatchKind.LeftmostLongest)
+        # a DFA: about 1.5 times faster over Chinese text than the default NFA, for about 8 MB
+        # more memory (the 2,700 place names)
+        self._automaton = AhoCorasick(self.words, matchkind=MatchKind.LeftmostLongest, implementation=Implementation.DFA)
         by_initial: dict[str, list[str]] = {}
         for w in sorted(self.words, key=len, reverse=True):
             by_initial.setdefault(w[0], []).append(w)
