@@ -151,14 +151,20 @@ class Boundaries:
 
 # --- places ---------------------------------------------------------------------------------
 
+@cache
+def _place_words() -> list[tuple[Place, bool]]:
+    """For each word of ``place_pattern()``: (the place it names, whether it is the full name)."""
+    table = place_by_name()
+    return [(table[w], w == table[w].name) for w in P.place_pattern().words]
+
+
 def place_mentions(text: str) -> list[tuple[int, Place, bool]]:
     """(position, place, is_full_name) of every place named in ``text``; a short form only where
     the characters around it do not make it another word (黄浦江, 普陀山, 小宝山)."""
-    table = place_by_name()
     found = []
-    for start, end, word in P.place_pattern().finditer(text):
-        place = table[word]
-        full = word == place.name
+    words = _place_words()
+    for i, start, end in P.place_pattern().indexes(text):
+        place, full = words[i]
         if not full and (text.startswith(L.SHORT_PLACE_BLOCK_AFTER, end) or text[max(0, start - 1):start] in L.SHORT_PLACE_BLOCK_BEFORE):
             continue
         found.append((start, place, full))
@@ -249,9 +255,11 @@ def sentence_place(found: list[tuple[int, Place, bool]], offset: int, clause_sta
 # --- theme, kind, year, metric, direction -----------------------------------------------
 
 @cache
-def _keyword_theme() -> dict[str, tuple[str, float]]:
-    """Each keyword → (its theme, its weight: its length, less for the broad economy theme)."""
-    return {k: (t.key, len(k) * L.THEME_WEIGHT.get(t.key, 1.0)) for t in themes() for k in t.keywords}
+def _keyword_theme() -> list[tuple[str, float]]:
+    """For each word of ``theme_pattern()``: (its theme, its weight: its length, less for the
+    broad economy theme)."""
+    theme = {k: t.key for t in themes() for k in t.keywords}
+    return [(theme[k], len(k) * L.THEME_WEIGHT.get(theme[k], 1.0)) for k in P.theme_pattern().words]
 
 
 @lru_cache(maxsize=4096)
@@ -263,8 +271,8 @@ def _metric_theme_matches(metric: str) -> list[tuple[int, str, float]]:
 def theme_matches(text: str, offset: int = 0) -> list[tuple[int, str, float]]:
     """(position + ``offset``, theme, weight) of every theme keyword in ``text``; a longer
     keyword weighs more."""
-    keyword_theme = _keyword_theme()
-    return [(start + offset, *keyword_theme[word]) for start, _, word in P.theme_pattern().finditer(text)]
+    info = _keyword_theme()
+    return [(start + offset, *info[i]) for i, start, _ in P.theme_pattern().indexes(text)]
 
 
 def theme_of(metric: str, clause: list[tuple[int, str, float]], sentence: list[tuple[int, str, float]]) -> str:
@@ -411,7 +419,11 @@ def direction_of(prefix: str) -> str:
 def _strip_noise(s: str) -> str:
     """Drop punctuation, cue words and leading place names (闵行区共实施… → 实施… → …)."""
     for _ in range(3):
-        s = P.METRIC_NOISE.sub("", s)
+        lead = P.METRIC_LEADING_NOISE.match(s)
+        if lead:
+            s = s[lead.end():]
+        if s and (s[-1] in P.METRIC_TRAILING_LAST or s[-1].isspace()):
+            s = P.METRIC_TRAILING_NOISE.sub("", s, count=1)
         m = P.place_pattern().match(s)
         if not m:
             break

@@ -175,11 +175,13 @@ TRAILING_QUALIFIER = _re.compile(alternation(L.TRAILING_QUALIFIERS))
 #: A phrase up to the next number or qualifier (the metric after a figure stops there).
 UP_TO_NUMBER = _re.compile("(?:(?![约近超逾]?[0-9０-９]).)*")
 #: What a metric phrase sheds: punctuation, and leading and trailing cue words (启动…, …同比增长).
-_METRIC_PUNCT = r"[\s“”\"'‘’《》()（）\[\]【】:：,，、]"
-METRIC_NOISE = _re.compile(
-    rf"^(?:{_METRIC_PUNCT}|{alternation(L.METRIC_LEADING_NOISE)})+"
-    rf"|(?:{_METRIC_PUNCT}|{alternation(L.METRIC_TRAILING_NOISE)})+$"
-)
+_METRIC_PUNCT_CHARS = "“”\"'‘’《》()（）[]【】:：,，、"
+_METRIC_PUNCT = rf"[\s{_re.escape(_METRIC_PUNCT_CHARS)}]"
+METRIC_LEADING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(L.METRIC_LEADING_NOISE)})+")
+METRIC_TRAILING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(L.METRIC_TRAILING_NOISE)})+$")
+#: The characters trailing noise can end with (besides white space): a phrase ending otherwise
+#: has none, and the costly search for it is skipped.
+METRIC_TRAILING_LAST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[-1] for w in L.METRIC_TRAILING_NOISE))
 
 
 class WordMatcher:
@@ -198,6 +200,10 @@ class WordMatcher:
         for w in sorted(self.words, key=len, reverse=True):
             by_initial.setdefault(w[0], []).append(w)
         self._by_initial = {c: tuple(ws) for c, ws in by_initial.items()}
+
+    def indexes(self, text: str) -> list[tuple[int, int, int]]:
+        """(index in ``words``, start, end) of each match, left to right, not overlapping."""
+        return self._automaton.find_matches_as_indexes(text)
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, word) of each match, left to right, not overlapping."""
