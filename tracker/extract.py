@@ -281,15 +281,15 @@ def _scan(text: str, start: int, end: int) -> Iterable[re.Match]:
         a, b = run.span()
         if b <= resume:
             continue
-        digits = run.group()
-        if digits.isdigit():                          # digits only: nothing starts after a digit
+        chars = run.group()
+        if chars.isdigit():                           # digits only: nothing starts after a digit
             if a >= resume:
                 m = match(text, a, end)
                 if m:
                     yield m
                     resume = m.end()
             continue
-        if text[b:b + 1] not in follow and not digits.strip(P.CHINESE_NUMERAL_CHARS):
+        if text[b:b + 1] not in follow and not chars.strip(P.CHINESE_NUMERAL_CHARS):
             continue                                  # Chinese numerals that nothing can follow
         positions = range(max(a, resume), b)
         if len(positions) > L.NUMERAL_RUN_MAX:         # 一一一…/万万万…: no figure starts mid-run

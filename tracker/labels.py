@@ -452,10 +452,11 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
                 break
     after_raw = after_raw[1:] if after_raw.startswith("的") else after_raw.split("的")[0]
     quoted = ""
-    for open_, close in L.QUOTE_PAIRS if after_raw[:1] in _QUOTE_OPENS else ():   # 131个“15分钟社区生活圈”: the name counts whole
-        if after_raw.startswith(open_) and close in after_raw[1:]:
-            quoted, after_raw = after_raw[1:].split(close, 1)
-            break
+    if after_raw[:1] in _QUOTE_OPENS:                 # 131个“15分钟社区生活圈”: the name counts whole
+        for open_, close in L.QUOTE_PAIRS:
+            if after_raw.startswith(open_) and close in after_raw[1:]:
+                quoted, after_raw = after_raw[1:].split(close, 1)
+                break
     after = _strip_noise((quoted + P.UP_TO_NUMBER.match(after_raw).group())[:16])
     if m.quantity == "count" and after:
         return before + after if len(after) <= 2 and len(before) <= 6 else after
