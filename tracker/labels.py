@@ -431,19 +431,28 @@ def _strip_noise(s: str) -> str:
     return s
 
 
+def _after_last_start(s: str) -> str:
+    """What follows the last verb or time word of ``s`` that leaves a phrase after it
+    (`路街道已完成既有多层住宅加装电梯` → 既有多层住宅加装电梯); ``s`` itself when there is none."""
+    cut = 0
+    for m in P.METRIC_START.finditer(s):
+        if len(_strip_noise(s[m.end():])) >= 2:
+            cut = m.end()
+    return s[cut:]
+
+
 _TRAILING = tuple(L.TRAILING_QUALIFIERS)
 _QUOTE_OPENS = frozenset(a for a, _ in L.QUOTE_PAIRS)
 
 
-def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> str:
+def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> tuple[str, str]:
     """A short phrase naming what the figure measures, taken from its clause: for a count the
     noun after it (`131个“15分钟社区生活圈”` → 15分钟社区生活圈; a bare `项目` keeps its verb:
-    扶持项目), else the phrase before it (`旧住房成套改造8.07万平方米`), cue words and place
-    names shed."""
+    扶持项目), else the phrase before it from its last verb on (`今年将启动旧住房成套改造8.07万平方米`
+    → 旧住房成套改造), cue words and place names shed. Returned with the same phrase read
+    without that cut (`…全年计划完成投资` rather than 投资), which the theme weighs."""
     a, b = clause
-    before = _strip_noise(text[max(a, prev_end, m.start - 16):m.start])
-    if before in L.COORDINATORS or P.QUANTITY_START.search(before) and P.QUANTITY.search(before):
-        before = ""                                   # …91%和329%: the metric is the list's
+    raw = text[max(a, prev_end, m.start - 16):m.start]
     after_raw = text[m.end:b]
     if after_raw.startswith(_TRAILING):
         for q in _TRAILING:
@@ -458,7 +467,14 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
                 quoted, after_raw = after_raw[1:].split(close, 1)
                 break
     after = _strip_noise((quoted + P.UP_TO_NUMBER.match(after_raw).group())[:16])
-    if m.quantity == "count" and after:
+    return _phrase(_after_last_start(raw), after, m.quantity), _phrase(raw, after, m.quantity)
+
+
+def _phrase(before: str, after: str, quantity: str) -> str:
+    before = _strip_noise(before)
+    if before in L.COORDINATORS or P.QUANTITY_START.search(before) and P.QUANTITY.search(before):
+        before = ""                                   # …91%和329%: the metric is the list's
+    if quantity == "count" and after:
         return before + after if len(after) <= 2 and len(before) <= 6 else after
     return before or after
 
@@ -518,6 +534,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
     keywords: list[tuple[int, str, float]] = []
     keyword_pos: list[int] = []
     span_i = 0
+    last_wide = ""
     for m in mentions:
         while span_i + 1 < len(spans) and spans[span_i][1] < m.start:
             span_i += 1
@@ -543,10 +560,13 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         in_table = _table_labels(bounds, m, headers, table_seen) if "|" in sentence else None
         if in_table:                                  # a table row: its label and its column decide
             metric, table_kind, table_year = in_table
+            wide_metric = metric
             kind, year = table_kind or ctx.default_kind, table_year or ctx.year
             c0, c1 = s0, s1
         else:
-            metric = metric_of(text, m, (c0, c1), prev_end) or (rows[-1].metric if rows and rows[-1].sentence == stripped else "")
+            metric, wide_metric = metric_of(text, m, (c0, c1), prev_end)
+            if not metric:                            # …，其中3个在…: the sentence's last metric
+                metric, wide_metric = (rows[-1].metric, last_wide) if rows and rows[-1].sentence == stripped else ("", "")
             if section is None:
                 section = sections.at(s0)
             section_year, section_kind = section
@@ -566,7 +586,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             doc_id=doc.doc_id, title=doc.title, published=doc.published,
             district=district, subdistrict=subdistrict,
             theme=theme_of(
-                metric,
+                wide_metric,
                 keywords[bisect_left(keyword_pos, c0):bisect_left(keyword_pos, c1)],
                 sentence_keywords,
             ) or (rows[-1].theme if rows and rows[-1].start >= lo else L.DEFAULT_THEME),
@@ -577,5 +597,5 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             surface=m.surface, sentence=stripped, start=m.start, end=m.end,
             source=doc.source, rule=m.rule,
         ))
-        prev_end = m.end
+        prev_end, last_wide = m.end, wide_metric
     return rows

@@ -239,6 +239,14 @@ SENTENCE_MAX = 300
 #: A heading is a short line without a closing full stop; its year applies to the lines below it.
 HEADING_MAX = 40
 
+#: Verbs and time words after which, in the stretch before a figure, the thing measured begins:
+#: the metric is what follows the last of them (`…街道今年将新建口袋公园` → 口袋公园). Words that
+#: are also nouns inside metrics (投入, 建设, 目标) are not among them.
+METRIC_STARTS_AFTER: tuple[str, ...] = (
+    "将", "已", "已经", "计划", "力争", "确保", "预计", "争取", "今年", "全年", "年内", "明年", "去年",
+    "完成", "完成了", "实现", "实现了", "新增", "新建", "新开工", "建成", "启动", "推动", "推进",
+    "加快", "实施", "打造", "设立", "推出", "开展", "拥有", "共有", "累计", "其中", "分别", "引进", "新引进", "开通",
+)
 #: Words stripped from the front of a metric phrase (verbs and cues that carry no meaning of their own).
 METRIC_LEADING_NOISE: tuple[str, ...] = (
     "实现", "完成", "启动", "推动", "推进", "新增", "加快", "实施", "建设", "打造", "统筹布局", "统筹", "布局", "累计", "已", "将",

@@ -175,6 +175,8 @@ TRAILING_QUALIFIER = _re.compile(alternation(L.TRAILING_QUALIFIERS))
 #: A phrase up to the next number or qualifier (the metric after a figure stops there).
 UP_TO_NUMBER = _re.compile("(?:(?![约近超逾]?[0-9０-９]).)*")
 #: What a metric phrase sheds: punctuation, and leading and trailing cue words (启动…, …同比增长).
+#: The verbs and time words after which the thing measured begins (see lexicon).
+METRIC_START = _re.compile(alternation(L.METRIC_STARTS_AFTER))
 _METRIC_PUNCT_CHARS = "“”\"'‘’《》()（）[]【】:：,，、"
 _METRIC_PUNCT = rf"[\s{_re.escape(_METRIC_PUNCT_CHARS)}]"
 METRIC_LEADING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(L.METRIC_LEADING_NOISE)})+")
