@@ -1,6 +1,7 @@
 """The command line: formats, stdout, document naming and exit status."""
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -95,3 +96,54 @@ def test_evaluate_with_predictions(tmp_path):
     done = run("evaluate", "--gold", ROOT / "tests" / "data" / "seeds_gold.csv", "--docs", ROOT / "data" / "raw", "--pred", out)
     assert done.returncode == 0
     assert b"strict_f1=" in done.stdout.splitlines()[-1]
+
+
+# --- the CSV writer matches pandas byte for byte ------------------------------------------------
+
+TRICKY_TEXT = ["", "plain", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "tab\there", " lead", "中文，逗号", "\x85\u2028", "'\\"]
+TRICKY_FLOAT = [0.0, -0.0, 1.5, 90.0, 0.1 + 0.2, 1e16, 12200000000.0, 1e-7, float("nan"), float("inf"), -3.25]
+
+
+def tricky_table(n: int) -> pd.DataFrame:
+    """A table of the contract's dtypes with the values that are formatted or quoted differently."""
+    from tracker.frames import frame_of
+    from tracker.pipeline import CACHED_COLUMNS
+
+    def value(column: str, i: int):
+        if column == "year":
+            return None if i % 3 == 0 else 2000 + i % 30
+        if column in ("start", "end"):
+            return i * 7919 % 100003
+        if column in ("value", "value_norm", "value_norm_max"):
+            return TRICKY_FLOAT[(i + len(column)) % len(TRICKY_FLOAT)]
+        return TRICKY_TEXT[(i * 5 + len(column)) % len(TRICKY_TEXT)]
+
+    records = [tuple(value(c, i) for c in CACHED_COLUMNS) for i in range(n)]
+    return frame_of([("d,1", 'x"y', records[: n // 2]), ("d2", "a\nb", records[n // 2:])])
+
+
+@pytest.mark.parametrize("rows_at_a_time", [7, 65536])
+def test_csv_is_byte_for_byte_what_pandas_writes(monkeypatch, rows_at_a_time):
+    from tracker import output
+
+    monkeypatch.setattr(output, "_CSV_ROWS", rows_at_a_time)
+    df = tricky_table(300)
+    got = io.BytesIO()
+    output.write_csv(df, got)
+    assert got.getvalue() == df.to_csv(index=False).encode("utf-8")
+    assert output.table_text(df.iloc[:0], "csv") == df.iloc[:0].to_csv(index=False)
+
+
+@pytest.mark.parametrize("df", [
+    pd.DataFrame({"a": ["x", None, "y,z"], "b": [1.0, None, 2.5]}, dtype=object),     # object columns
+    pd.DataFrame({"a": ["x", "y"] * 3 + [1.5], "b": range(7)}),                      # a number among text
+    pd.DataFrame({"a": [b"x", b"y"], "b": [1, 2]}),                                  # bytes
+    pd.DataFrame({"only": ["", "x"]}),                                               # one column
+    pd.DataFrame({"t": pd.to_datetime(["2024-01-02"]), "f": pd.array([1.5], dtype="float32")}),
+])
+def test_other_tables_are_written_as_pandas_writes_them(df):
+    from tracker import output
+
+    got = io.BytesIO()
+    output.write_csv(df, got)
+    assert got.getvalue() == df.to_csv(index=False).encode("utf-8")

@@ -295,6 +295,38 @@ def test_duplicate_names_get_distinct_doc_ids(tmp_path):
     assert len(rows) == 3 * 3                                  # a/x.txt named twice is read once
 
 
+def test_the_walk_is_in_path_order_and_a_file_is_named_by_its_path(tmp_path, monkeypatch):
+    from tracker.reader import discover
+
+    names = ["b-c/y.txt", "b/z.txt", "b.txt", "B/a.md", "a/x.html", "a/x.HTM", "ü.txt", "a b/c.txt", "a.b.txt", ".txt"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(KINDERGARTENS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    inputs, errors = discover(["."])
+    walked = sorted(Path(n) for n in names if Path(n).name != ".txt")    # ".txt" has no extension
+    assert errors == []
+    assert [i.path for i in inputs] == [i.source for i in inputs] == [str(p) for p in walked]
+    assert all(i.stat is not None and i.stat.st_ino == os.stat(i.path).st_ino for i in inputs)
+    doc_ids = {i.path: i.doc_id for i in inputs}
+    assert (doc_ids["B/a.md"], doc_ids["a.b.txt"], doc_ids["a b/c.txt"]) == ("a", "a.b", "c")
+    assert (doc_ids["a/x.html"], doc_ids["a/x.HTM"]) == ("a/x.html", "a/x.HTM")      # the same up to the extension
+
+
+@pytest.mark.skipif(not hasattr(os, "link"), reason="needs links")
+def test_a_file_reached_through_a_link_is_read_once_and_a_hard_link_twice(tmp_path):
+    from tracker.reader import discover
+
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(KINDERGARTENS, encoding="utf-8")
+    os.symlink(d / "a.txt", d / "b.txt")
+    os.link(d / "a.txt", d / "c.txt")
+    inputs, errors = discover([d / "a.txt", d, d / "b.txt"])
+    assert errors == []
+    assert [Path(i.path).name for i in inputs] == ["a.txt", "c.txt"]
+
+
 @pytest.mark.slow
 def test_a_50_mb_text_is_read_under_a_bigger_limit(corpus):
     out = corpus / "big.csv"

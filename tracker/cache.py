@@ -242,11 +242,13 @@ class Cache:
         else:
             self._disable(f"cannot {doing} the cache {self.path} ({e}); running without a cache")
 
-    def _select(self, sql: str, fixed: Sequence, keys: Sequence[str]) -> Iterable[tuple]:
+    def _select(self, sql: str, fixed: Sequence, keys: Sequence) -> list[tuple]:
         assert self.conn is not None
+        rows: list[tuple] = []
         for i in range(0, len(keys), _BATCH):
             batch = keys[i:i + _BATCH]
-            yield from self.conn.execute(sql.format(marks=",".join("?" * len(batch))), [*fixed, *batch])
+            rows += self.conn.execute(sql.format(marks=",".join("?" * len(batch))), [*fixed, *batch]).fetchall()
+        return rows
 
     # -- file hashes --
     def known_keys(self, files: Sequence[tuple[str, tuple[int, int, int, int]]]) -> dict[str, str]:
@@ -256,7 +258,7 @@ class Cache:
         want = dict(files)
         try:
             rows = self._select("SELECT path, size, mtime_ns, ctime_ns, inode, key FROM files WHERE path IN ({marks})", (), list(want))
-            return {path: key for path, *sig, key in rows if tuple(sig) == want[path]}
+            return {path: key for path, size, mtime, ctime, inode, key in rows if (size, mtime, ctime, inode) == want[path]}
         except sqlite3.Error as e:
             self._failed(e, "read")
             return {}

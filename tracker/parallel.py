@@ -51,16 +51,16 @@ def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], jobs: int =
     A worker that dies (killed, out of memory) does not lose the corpus: its documents and
     those not yet done are reported as errors.
     """
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    from .pipeline import Result
-
     jobs = max(1, int(jobs or 1))
     if jobs == 1 or len(tasks) < 2:
         for task in tasks:
             yield func(task)
         return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .pipeline import Result
+
     jobs = min(jobs, len(tasks))
     chunksize = max(1, min(32, len(tasks) // (jobs * 16)))
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_ignore_sigint)
@@ -117,7 +117,7 @@ def discover_urls(urls: Sequence[str]) -> tuple[list[Input], list[tuple[str, str
         doc_id = Path(p).stem
         if stems[doc_id] > 1 and root is not None and p.startswith(root + "/"):
             doc_id = str(Path(p[len(root) + 1:]).with_suffix("").as_posix())
-        inputs.append(Input(url, doc_id, url))       # type: ignore[arg-type]  # a URL, not a Path
+        inputs.append(Input(url, doc_id, url))
     return inputs, missing
 
 

@@ -194,7 +194,7 @@ def extract_paths(
     try:
         plan = _Plan(tasks)
         if store is not None and not store.disabled:
-            plan.look_up(store)
+            plan.look_up(store, [item.stat for item in inputs])
         if jobs > 1 and len(plan.todo) > 1:
             warm_up()                       # compiled once here, inherited by forked workers
         plan.run(run_tasks(extract_task, plan.todo, jobs), store)
@@ -223,9 +223,10 @@ class _Plan:
         self.same_as: dict[int, list[int]] = {}                      # index → later indices with the same bytes
         self.hits = 0
 
-    def look_up(self, store: Cache) -> None:
+    def look_up(self, store: Cache, stats: Sequence[os.stat_result | None] = ()) -> None:
         """Key every input (from the stored file hashes, else by reading and hashing it), take
-        what the cache has, and leave the rest in ``todo`` (each distinct content once)."""
+        what the cache has, and leave the rest in ``todo`` (each distinct content once).
+        ``stats`` are the files' status as discovered, by task (asked here where missing)."""
         keys: dict[int, str] = {}
         sigs: dict[int, tuple[str, tuple]] = {}
         cwd = os.getcwd() + os.sep
@@ -233,9 +234,10 @@ class _Plan:
             if is_url(task.path):
                 continue
             try:
+                st = stats[task.index] if task.index < len(stats) else None
                 # absolute without normalising (cheap); the signature holds device and inode
                 where = task.path if os.path.isabs(task.path) else cwd + task.path
-                sigs[task.index] = (where, file_signature(os.stat(task.path)))
+                sigs[task.index] = (where, file_signature(st or os.stat(task.path)))
             except OSError:
                 pass
         known = store.known_keys(list(dict(sigs.values()).items()))
