@@ -411,7 +411,7 @@ def _temp_files(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.startswith(".out.csv.") and p.name.endswith(".tmp")]
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
 def test_killing_the_cli_mid_write_leaves_the_previous_output_intact(tmp_path, many_rows, sig):
     out, before = _previous_output(tmp_path)
     proc = subprocess.Popen(
@@ -432,9 +432,9 @@ def test_killing_the_cli_mid_write_leaves_the_previous_output_intact(tmp_path, m
     # signal) the whole new one.
     assert after == before or after == _whole_output(many_rows, tmp_path)
     assert b"Traceback" not in stderr
-    if sig == signal.SIGINT and after == before:
-        assert proc.returncode == 130
-        assert not _temp_files(tmp_path)                            # an interrupted run cleans up
+    if sig in (signal.SIGINT, signal.SIGTERM) and after == before:
+        assert proc.returncode == (130 if sig == signal.SIGINT else 143)
+        assert not _temp_files(tmp_path)                            # a stopped run cleans up
 
 
 def test_killing_the_cli_while_it_reads_leaves_the_previous_output_intact(tmp_path, many_rows):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import gc
 import math
+import signal
 import sys
 from pathlib import Path
 
@@ -193,8 +194,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that a run being stopped cleans up the same way."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None:
+        signal.signal(signal.SIGTERM, _terminate)
         # Run as the program: what is imported by now stays to the end, so the garbage collector
         # need not scan it again on each full pass (20,000 documents make several), and forked
         # workers share those pages rather than copy them.
@@ -202,9 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return {"extract": cmd_extract, "evaluate": cmd_evaluate}[args.command](args)
-    except KeyboardInterrupt:
-        print("tracker: interrupted; no output was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        stopped = "terminated" if isinstance(e, Terminated) else "interrupted"
+        print(f"tracker: {stopped}; no output was written", file=sys.stderr)
+        return 143 if isinstance(e, Terminated) else 130
 
 
 if __name__ == "__main__":
