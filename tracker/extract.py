@@ -50,6 +50,12 @@ def leading_qualifier(text: str, start: int) -> str | None:
     return m.group() if m else None
 
 
+def adverb_qualifier(text: str, start: int) -> str | None:
+    """The qualifier of an adverb before the figure's verb (`至少举办10场` → at_least), if any."""
+    m = P.ADVERB_QUALIFIER.search(text, max(0, start - 2 - L.VERB_GAP_MAX), start)
+    return L.ADVERB_QUALIFIERS[m["q"]] if m else None
+
+
 def trailing_qualifier(text: str, end: int) -> str | None:
     m = P.TRAILING_QUALIFIER.match(text, end)
     return m.group() if m else None
@@ -130,7 +136,7 @@ def _qualifier(text: str, m: re.Match, quantity: str) -> str:
     lead = leading_qualifier(text, m.start())
     if lead:
         return L.LEADING_QUALIFIERS[lead]
-    return "exact"
+    return adverb_qualifier(text, m.start()) or "exact"
 
 
 def _quantity_mention(text: str, m: re.Match) -> Mention | None:
@@ -359,4 +365,4 @@ def _special_qualifier(text: str, m: re.Match) -> str:
     if trail and trail not in ("内", "余", "多"):
         return L.TRAILING_QUALIFIERS[trail]
     lead = leading_qualifier(text, m.start())
-    return L.LEADING_QUALIFIERS[lead] if lead else "exact"
+    return L.LEADING_QUALIFIERS[lead] if lead else adverb_qualifier(text, m.start()) or "exact"

@@ -108,6 +108,10 @@ LEADING_QUALIFIERS: dict[str, str] = {
     "低于": "at_most", "控制在": "at_most", "少于": "at_most",
 }
 QUALIFIER_MAX = max(map(len, LEADING_QUALIFIERS))
+#: Adverbs that qualify a figure from before its verb (`至少举办10场`, `最多建设3座`), with at most
+#: VERB_GAP_MAX characters of verb (no digit, no punctuation) between them and the figure.
+ADVERB_QUALIFIERS: dict[str, str] = {"至少": "at_least", "最少": "at_least", "最多": "at_most", "至多": "at_most"}
+VERB_GAP_MAX = 4
 #: Words written just after the unit.
 TRAILING_QUALIFIERS: dict[str, str] = {
     "左右": "approx", "上下": "approx", "以上": "at_least", "及以上": "at_least", "多": "at_least",

@@ -172,6 +172,8 @@ PHONE = regex.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|400[ -]?[0-9]{3,4}[ -]?[0-9]
 #: Qualifier words just before a figure (searched in the few characters before it) and just after.
 LEADING_QUALIFIER = _re.compile(alternation(L.LEADING_QUALIFIERS) + r"\Z")
 TRAILING_QUALIFIER = _re.compile(alternation(L.TRAILING_QUALIFIERS))
+#: An adverb of quantity standing before the figure's verb (`至少举办`): searched just before it.
+ADVERB_QUALIFIER = _re.compile(rf"(?P<q>{alternation(L.ADVERB_QUALIFIERS)})[\u4e00-\u9fff]{{1,{L.VERB_GAP_MAX}}}\Z")
 #: A phrase up to the next number or qualifier (the metric after a figure stops there).
 UP_TO_NUMBER = _re.compile("(?:(?![约近超逾]?[0-9０-９]).)*")
 #: What a metric phrase sheds: punctuation, and leading and trailing cue words (启动…, …同比增长).

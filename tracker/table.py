@@ -1,8 +1,9 @@
 """The dashboard's logic as plain functions over the tidy table.
 
-Filters, facets, headline figures, CSV bytes for spreadsheets, a download name that says
-what was filtered, and documents with their figures highlighted. Nothing here imports
-Streamlit: ``dashboard.py`` lays out widgets and calls these, and the tests call them on
+Reading the data (a folder of documents, Parquet tables written by the CLI) and a cheap
+fingerprint of it, filters, facets, headline figures, CSV bytes for spreadsheets, a download
+name that says what was filtered, and documents with their figures highlighted. Nothing
+here imports Streamlit: ``dashboard.py`` lays out widgets and calls these, and the tests call them on
 plain DataFrames.
 
 A *selection* is a mapping from a filter key (see ``FILTERS``) to the values chosen for
@@ -10,15 +11,21 @@ it; an empty or missing entry means no filter on that column.
 """
 from __future__ import annotations
 
+import hashlib
 import html
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import reduce
 from operator import and_, or_
 from typing import Any, NamedTuple
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from tracker.gazetteer import theme_labels
+from tracker.model import COLUMNS
+from tracker.reader import EXTENSIONS
 
 
 class Filter(NamedTuple):
@@ -51,6 +58,9 @@ FIGURE_KEY: tuple[str, ...] = ("doc_id", "metric", "value_norm", "unit_norm")
 #: Highlight colour of each kind in the document view.
 KIND_COLOURS: dict[str, str] = {"target": "#fde68a", "achieved": "#bbf7d0", "context": "#dbeafe"}
 FURNITURE_STYLE = "color:#9ca3af"
+#: Tables of figures as ``python -m tracker extract … -o OUT.parquet`` writes them.
+TABLE_SUFFIXES: tuple[str, ...] = (".parquet",)
+ERROR_COLUMNS: tuple[str, ...] = ("path", "reason")
 
 
 def theme_label(key: str) -> str:
@@ -60,6 +70,112 @@ def theme_label(key: str) -> str:
     '城市更新与住房 · Urban renewal & housing'
     """
     return theme_labels().get(key, key)
+
+
+# --- reading the data ---------------------------------------------------------------------
+
+def _walk(folder: str) -> Iterator[os.DirEntry]:
+    """Documents and tables under ``folder``, by ``os.scandir``: links to folders are not
+    followed (as the engine's walk), a folder that cannot be listed is passed over."""
+    wanted = EXTENSIONS + TABLE_SUFFIXES
+    stack = [folder]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    elif entry.name.lower().endswith(wanted):
+                        yield entry
+        except OSError:
+            continue
+
+
+def is_table(path: str | os.PathLike) -> bool:
+    """A Parquet file, by its name."""
+    return os.path.isfile(path) and str(path).lower().endswith(TABLE_SUFFIXES)
+
+
+def fingerprint(path: str | os.PathLike) -> str:
+    """A short digest of (path, size, mtime) of every document and table under a folder, or of
+    one table: it changes when a file is added, removed, renamed or rewritten.
+
+    One ``os.scandir`` walk and a stat per file: about 0.15 s for 20,000 documents.
+    """
+    path = os.fspath(path)
+    files = [(e.path, e) for e in _walk(path)] if os.path.isdir(path) else [(path, None)]
+    listing = []
+    for name, entry in files:
+        try:
+            stat = entry.stat() if entry else os.stat(name)
+            listing.append((name, stat.st_size, stat.st_mtime_ns))
+        except OSError:                       # a broken link, or gone since the listing
+            listing.append((name, -1, -1))
+    return hashlib.blake2b(repr(sorted(listing)).encode(), digest_size=16).hexdigest()
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """A table written by ``python -m tracker extract … -o OUT.parquet``, as it was written.
+
+    Raises ``ValueError`` when the file is not Parquet or lacks some of the table's columns,
+    ``OSError`` when it cannot be read.
+    """
+    df = pq.read_table(path).combine_chunks().to_pandas()  # columns in one piece: see _in_one_piece
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"not a table of figures (no column {', '.join(missing)})")
+    return df
+
+
+def _in_one_piece(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with each column in one contiguous array. Stacked tables keep their pieces,
+    and filtering text columns in pieces runs about twice as slow, on every click."""
+    return pa.Table.from_pandas(df, preserve_index=False).combine_chunks().to_pandas()
+
+
+def load(path: str | os.PathLike,
+         extract: Callable[[str], tuple[pd.DataFrame, pd.DataFrame]]
+         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows and the errors (path, reason) of what the dashboard is pointed at.
+
+    A Parquet table is read as it is. A folder's documents are turned into rows by
+    ``extract(folder)`` (the engine, with its cache) and the Parquet tables in it are read
+    and added; a table that cannot be read is an error, like a document.
+    """
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        rows, errors = extract(path)
+        tables = sorted(e.path for e in _walk(path) if e.name.lower().endswith(TABLE_SUFFIXES))
+        parts = [rows] if len(rows) or not tables else []  # no documents: the tables alone
+        failed = [errors]
+    else:
+        tables, parts, failed = [path], [], []
+    for name in tables:
+        try:
+            parts.append(read_table(name))
+        except (OSError, ValueError) as err:
+            failed.append(pd.DataFrame([(name, str(err))], columns=list(ERROR_COLUMNS)))
+    if len(parts) > 1:
+        rows = _in_one_piece(pd.concat(parts, ignore_index=True))
+    else:
+        rows = parts[0] if parts else pd.DataFrame(columns=list(COLUMNS))
+    errors = pd.concat(failed, ignore_index=True) if failed else pd.DataFrame(
+        columns=list(ERROR_COLUMNS))
+    return rows, errors
+
+
+def documents(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per source, in the table's order: source, doc_id, and the label the document
+    picker shows, ``title (doc_id)`` (the doc_id alone when there is no title).
+
+    >>> documents(pd.DataFrame({"source": ["a.txt", "a.txt", "b.txt"], "doc_id": ["a", "a", "b"],
+    ...                         "title": ["规划", "规划", ""]}))["label"].tolist()
+    ['规划 (a)', 'b (b)']
+    """
+    docs = df.drop_duplicates("source")[["source", "doc_id", "title"]]
+    title = docs["title"].fillna("").astype(str)
+    label = title.where(title != "", docs["doc_id"]) + " (" + docs["doc_id"].astype(str) + ")"
+    return pd.DataFrame({"source": docs["source"], "doc_id": docs["doc_id"], "label": label})
 
 
 # --- filters and facets -------------------------------------------------------------------
@@ -104,14 +220,18 @@ def apply_filters(df: pd.DataFrame, selections: Mapping[str, Sequence[Any]], sea
     return df[reduce(and_, masks)] if masks else df
 
 
+def _counts(values: pd.Series) -> list[tuple[Any, int]]:
+    counts = [(_native(v), int(n)) for v, n in values.value_counts().items() if v != ""]
+    return sorted(counts, key=lambda vn: (-vn[1], str(vn[0])))
+
+
 def facet_counts(df: pd.DataFrame, column: str) -> list[tuple[Any, int]]:
     """(value, rows) for each value of ``column``, most rows first; empty values left out.
 
     >>> facet_counts(pd.DataFrame({"d": ["宝山区", "普陀区", "宝山区", ""]}), "d")
     [('宝山区', 2), ('普陀区', 1)]
     """
-    counts = [(_native(v), int(n)) for v, n in df[column].value_counts().items() if v != ""]
-    return sorted(counts, key=lambda vn: (-vn[1], str(vn[0])))
+    return _counts(df[column])
 
 
 def facets(df: pd.DataFrame, selections: Mapping[str, Sequence[Any]], search: str = ""
@@ -126,7 +246,8 @@ def facets(df: pd.DataFrame, selections: Mapping[str, Sequence[Any]], search: st
     out = {}
     for f in FILTERS:
         others = [m for key, m in masks.items() if key != f.key]
-        counts = facet_counts(df[reduce(and_, others)] if others else df, f.column)
+        column = df[f.column]  # counted alone: filtering the whole table for it would copy it
+        counts = _counts(column[reduce(and_, others)] if others else column)
         offered = {v for v, _ in counts}
         out[f.key] = counts + [(v, 0) for v in selections.get(f.key) or () if v not in offered]
     return out
@@ -184,7 +305,7 @@ def headline(df: pd.DataFrame) -> dict[str, Any]:
         "districts": df.loc[df["district"] != "", "district"].nunique(),
     }
     for name, (unit, divisor) in TOTALS.items():
-        summed = distinct_figures(df[df["unit_norm"] == unit])
+        summed = distinct_figures(df.loc[df["unit_norm"] == unit, [*FIGURE_KEY, "kind"]])
         out[name] = float(summed["value_norm"].sum()) / divisor
         out[f"{name}_kinds"] = sorted(summed["kind"].dropna().unique())
     return out
@@ -288,7 +409,8 @@ def highlight_document(text: str, rows: pd.DataFrame,
 
     A figure is a ``<mark>`` coloured by kind whose title reads ``metric · value unit ·
     kind``; text outside ``body_spans`` (menus, bylines, footers) is grey. ``None`` means
-    the whole text is body. Overlapping figures keep the first. The text is escaped.
+    the whole text is body. A span on several rows is marked once (by its first row), and
+    overlapping figures keep the first. The text is escaped.
 
     >>> rows = pd.DataFrame({"start": [5], "end": [10], "metric": ["投资"], "value": [122.0],
     ...                      "unit": ["亿元"], "kind": ["target"]})
@@ -298,7 +420,8 @@ def highlight_document(text: str, rows: pd.DataFrame,
     body = [(0, len(text))] if body_spans is None else sorted(body_spans)
     marks: dict[int, tuple[int, str, str]] = {}  # start → (end, title, colour)
     last_end = -1
-    for row in rows.sort_values("start").itertuples():
+    spans = rows.drop_duplicates(["start", "end"]).sort_values("start", kind="stable")
+    for row in spans.itertuples():  # a figure on many rows is marked once
         if row.start >= last_end and row.end > row.start:
             marks[row.start] = (row.end, _figure_title(row), KIND_COLOURS.get(row.kind, "#fde68a"))
             last_end = row.end
