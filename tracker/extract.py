@@ -17,7 +17,7 @@ import re
 from . import lexicon as L
 from . import patterns as P
 from .model import Mention
-from .numerals import fraction_percent, number_value
+from .numerals import adjacent_pair, fraction_percent, number_value
 
 _CLASSIFIERS = frozenset(L.CLASSIFIERS)
 _CHINESE_CHARS = frozenset(P.CHINESE_NUMERAL_CHARS)
@@ -145,11 +145,14 @@ def _quantity_mention(text: str, m: re.Match) -> Mention | None:
     if _is_date_or_name(text, m, unit, n1):
         return None
     v1 = number_value(n1)
-    if v1 is None:
+    pair = adjacent_pair(n1) if v1 is None and not n2 else None
+    if pair:
+        v1 = pair[0]                                          # 三四所: 3 to 4
+    elif v1 is None:
         return None
     unit_norm, factor, quantity = _unit_parts(unit)
     mult1, mult2 = _multiplier(m["m1"]), _multiplier(m["m2"])
-    value_norm_max = None
+    value_norm_max = pair[1] * mult1 * factor if pair else None
     if n2:
         v2 = number_value(n2)
         if v2 is None:
@@ -170,7 +173,7 @@ def _quantity_mention(text: str, m: re.Match) -> Mention | None:
     return Mention(
         start=m.start(), end=m.end(), surface=m.group(), value=sign * v1, unit=written_unit,
         value_norm=sign * v1 * mult1 * factor, unit_norm=unit_norm, quantity=quantity,
-        value_norm_max=value_norm_max, rule="range" if n2 else "number+unit",
+        value_norm_max=value_norm_max, rule="range" if n2 else "pair" if pair else "number+unit",
     )
 
 
@@ -329,7 +332,10 @@ def find_mentions(text: str, spans: Sequence[tuple[int, int]] | None = None) -> 
                 mention = _special_mention(text, m)
             if mention is None:
                 continue
-            mention.qualifier = _qualifier(text, m, mention.quantity) if m["qty"] else _special_qualifier(text, m)
+            if mention.rule == "pair":
+                mention.qualifier = "range"
+            else:
+                mention.qualifier = _qualifier(text, m, mention.quantity) if m["qty"] else _special_qualifier(text, m)
             out += coordinated_before(text, mention, s)
             out.append(mention)
     if "|" in text:

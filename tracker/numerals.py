@@ -102,6 +102,24 @@ def number_value(s: str) -> float | None:
         return None
 
 
+def adjacent_pair(s: str) -> tuple[int, int] | None:
+    """Two neighbouring Chinese digits written as an estimate, with the place value they share:
+    `三四` → (3, 4), `两三万` → (20000, 30000), `三四十` → (30, 40); None for anything else
+    (`三五`; `一二`, which names a rank: 一二线).
+
+    >>> adjacent_pair("三四"), adjacent_pair("两三万"), adjacent_pair("三四十"), adjacent_pair("三五")
+    ((3, 4), (20000, 30000), (30, 40), None)
+    """
+    pair, rest = s[:2], s[2:]
+    if len(pair) != 2 or pair == "一二" or not all(c in CHINESE_DIGITS for c in pair):
+        return None
+    low, high = CHINESE_DIGITS[pair[0]], CHINESE_DIGITS[pair[1]]
+    scale = parse_chinese("一" + rest) if rest else 1
+    if low < 1 or high != low + 1 or not scale or (rest and rest[0] in CHINESE_DIGITS):
+        return None
+    return low * scale, high * scale
+
+
 def fraction_percent(denominator: str, numerator: str) -> float | None:
     """`三分之二` is fraction_percent("三", "二") → 66.667 (percent, three decimals)."""
     d, n = number_value(denominator), number_value(numerator)
