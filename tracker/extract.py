@@ -336,8 +336,9 @@ def find_mentions(text: str, spans: Sequence[tuple[int, int]] | None = None) -> 
                 mention.qualifier = "range"
             else:
                 mention.qualifier = _qualifier(text, m, mention.quantity) if m["qty"] else _special_qualifier(text, m)
-            out += coordinated_before(text, mention, s)
-            out.append(mention)
+            listed = coordinated_before(text, mention, s)
+            out += listed
+            out.append(mention if listed else paired_with_before(text, mention, s))
     if "|" in text:
         out.sort(key=lambda m: m.start)
     return out
@@ -364,6 +365,23 @@ def coordinated_before(text: str, m: Mention, floor: int) -> list[Mention]:
         ))
         pos = c.start("n")
     return found[::-1]
+
+
+def paired_with_before(text: str, m: Mention, floor: int) -> Mention:
+    """``m`` widened to a range when a digit one lower and a 、 stand just before it (`3、4个` →
+    3 to 4); ``m`` itself otherwise."""
+    if m.rule != "number+unit" or not m.surface[:1].isdigit() or m.value != int(m.value):
+        return m
+    p = P.PAIR_BEFORE.search(text, max(floor, m.start - 2), m.start)
+    if not p or int(p["n"]) + 1 != m.value or text[max(0, p.start() - 1):p.start()] == "第":
+        return m
+    scale = m.value_norm / m.value
+    low = m.value - 1
+    return Mention(
+        start=p.start(), end=m.end, surface=text[p.start():m.end], value=low, unit=m.unit,
+        value_norm=low * scale, unit_norm=m.unit_norm, quantity=m.quantity, qualifier="range",
+        value_norm_max=m.value_norm, rule="pair",
+    )
 
 
 def _special_qualifier(text: str, m: re.Match) -> str:

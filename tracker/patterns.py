@@ -96,6 +96,8 @@ NUMERAL_FOLLOW = frozenset(
 #: Bare numbers coordinated before a figure that carries the unit for all of them
 #: (`分别为120和35亿元`, `分别新建3、5、8个`): read backwards from the figure.
 COORDINATED_BEFORE = _re.compile(rf"(?<![0-9０-９.．,])(?P<n>{ARABIC})\s*(?:、|和|及|与|,|，)\s*\Z")
+#: A single digit and a 、 just before a figure one higher (`3、4个`): an estimate, 3 to 4.
+PAIR_BEFORE = _re.compile(r"(?<![0-9０-９.．,，、])(?P<n>[1-9])、\Z")
 #: The word that makes such a list a list of separate figures.
 RESPECTIVELY = "分别"
 
