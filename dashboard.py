@@ -1,4 +1,7 @@
-"""The target tracker's dashboard: ``streamlit run dashboard.py [-- --data DIR]``.
+"""The target tracker's dashboard: ``streamlit run dashboard.py [-- --data DIR|OUT.parquet]``.
+
+``--data`` names a folder of documents (its Parquet tables are read too) or one table
+written by ``python -m tracker extract … -o OUT.parquet``.
 
 Widgets, layout and calls into the package: filtering, facets, totals, CSV bytes and charts
 are functions in ``tracker.table`` and ``tracker.charts``. Every filter is a widget keyed as
@@ -23,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / "data" / "raw"
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 UPLOAD_MB = 5
+RECHECK_S = 3  # seconds a folder's fingerprint is trusted before it is walked again
 
 
 def code(text: str) -> str:
@@ -31,24 +35,31 @@ def code(text: str) -> str:
 
 
 def data_folder_default() -> str:
-    """The folder given as ``-- --data DIR`` on the command line, else data/raw beside this file."""
+    """The folder or table given as ``-- --data PATH`` on the command line, else data/raw
+    beside this file."""
     parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     parser.add_argument("--data", default=str(DEFAULT_DATA))
     return parser.parse_known_args(sys.argv[1:])[0].data
 
 
-def fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """(path, size, mtime) of each document under ``folder``: the key of its cached extraction."""
-    stats = ((p, p.stat()) for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES)
-    return tuple(sorted((str(p.relative_to(folder)), s.st_size, s.st_mtime_ns) for p, s in stats))
+@st.cache_data(ttl=RECHECK_S, show_spinner=False)
+def fingerprint(path: str) -> str:
+    """The data's fingerprint, walked at most every few seconds (clicks in a row reuse it);
+    the Reload button walks it now. New or changed files thus show up without a restart."""
+    return table.fingerprint(path)
 
 
-@st.cache_data(show_spinner="Reading the documents…")
-def load_folder(folder: str, files: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The folder's rows and errors. ``files``, its fingerprint, makes a changed folder a new
-    entry; across restarts the engine's own cache (``.tracker-cache/``, by content) answers."""
-    rows, errors = tracker.extract_paths([folder], cache=CACHE_DIR)
-    return rows, errors
+@st.cache_resource(show_spinner="Reading the documents…", max_entries=4)
+def load_data(path: str, files: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows and errors of a folder or a table. ``files``, its fingerprint, makes changed
+    data a new entry; across restarts the engine's own cache (``.tracker-cache/``, by
+    content, as the CLI's) answers for the documents.
+
+    Every session and rerun gets these very frames, not a copy (a copy of a million rows
+    costs over a second per click): the app never assigns into them, it only derives new
+    frames (filters, ``pd.concat`` with uploads, aggregations).
+    """
+    return table.load(path, lambda folder: tracker.extract_paths([folder], cache=CACHE_DIR))
 
 
 @st.cache_data(show_spinner="Reading the upload…", max_entries=64)
@@ -201,13 +212,17 @@ def rows_table(rows: pd.DataFrame, selections: dict[str, list], search: str) -> 
 def document_view(rows: pd.DataFrame, everything: pd.DataFrame,
                   originals: dict[str, bytes]) -> None:
     st.subheader("原文 · Document")
-    docs = rows.drop_duplicates("source").set_index("source")
+    docs = table.documents(rows)
     if docs.empty:
         st.info("No document matches the filters.")
         return
-    names = {s: f"{d.title or d.doc_id} ({d.doc_id})" for s, d in docs.iterrows()}
+    names, doc_ids = (dict(zip(docs["source"], docs[c])) for c in ("label", "doc_id"))
     source = st.selectbox("文件 · Document", list(names), key="document", format_func=names.get)
-    doc = load_document(source, docs.at[source, "doc_id"], originals.get(source))
+    try:
+        doc = load_document(source, doc_ids[source], originals.get(source))
+    except (OSError, ValueError) as err:  # a table's source moved, or read from elsewhere
+        st.info(f"{code(source)} cannot be opened here ({err}); its figures are in the table.")
+        return
     mine = everything[everything["source"] == source]
     st.html(table.kind_legend())
     with st.container(height=520, key="document_text"):
@@ -221,11 +236,16 @@ def main() -> None:
                        layout="wide")
     with st.sidebar:
         st.header("目标追踪 · Target tracker")
-        folder = Path(st.text_input("文件夹 · Folder", value=data_folder_default(), key="folder"))
-        if not folder.is_dir():
-            st.error(f"{code(str(folder))} is not a folder.")
+        folder = st.text_input("文件夹 · Folder or table", value=data_folder_default(), key="folder",
+                               help="A folder of documents (and Parquet tables), or one table "
+                                    "written by `python -m tracker extract … -o OUT.parquet`.")
+        if not (Path(folder).is_dir() or table.is_table(folder)):
+            st.error(f"{code(folder)} is not a folder or a Parquet table.")
             st.stop()
-        rows, errors = load_folder(str(folder), fingerprint(folder))
+        st.button("重新读取 · Reload", key="reload", on_click=fingerprint.clear,
+                  icon=":material/refresh:", help=f"Look for new or changed files now (the "
+                  f"folder is checked again on any click after {RECHECK_S} s).")
+        rows, errors = load_data(folder, fingerprint(folder))
         added, originals = uploads()
         everything = pd.concat([rows, *added], ignore_index=True) if added else rows
         restore_from_url(everything)
@@ -234,7 +254,7 @@ def main() -> None:
     shown = table.apply_filters(everything, selections, search)
     st.title("目标追踪 · Target tracker")
     st.caption(f"{everything['doc_id'].nunique()} documents, {len(everything):,} figures from "
-               f"{code(str(folder))}. Filter in the sidebar (the URL keeps the view), "
+               f"{code(folder)}. Filter in the sidebar (the URL keeps the view), "
                "or click a district's bar.")
     if len(errors):
         with st.expander(f"Files not read: {len(errors)}", icon=":material/warning:"):

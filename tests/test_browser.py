@@ -6,6 +6,7 @@ See ../shared/BROWSER-TESTING.md for the launch flags and selectors used here.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import socket
@@ -44,17 +45,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """The dashboard served on a free port; stopped (and its log shown on failure) at the end."""
+@contextlib.contextmanager
+def serve(log: Path, *data: str):
+    """The dashboard served on a free port (``data``: arguments after ``--``), as its URL;
+    stopped at the end, its log shown if it does not start."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
              "--server.headless", "true", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *(("--", *data) if data else ())],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -77,6 +78,13 @@ def app_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """The dashboard on the shipped corpus, as ``streamlit run dashboard.py`` starts it."""
+    with serve(tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -214,3 +222,18 @@ def test_an_upload_adds_its_rows(tab, app_url, corpus, tmp_path_factory):
     settle(tab)
     expect(tab.get_by_test_id("stDataFrame")).to_contain_text(f"【{surface}】")
     screenshot(tab, tmp_path_factory, "dashboard_upload.png")
+
+
+def test_a_parquet_table_given_on_the_command_line(tab, corpus, tmp_path_factory):
+    """``python -m tracker extract DIR -o out.parquet``, then
+    ``streamlit run dashboard.py -- --data out.parquet``."""
+    folder = tmp_path_factory.mktemp("parquet")
+    done = subprocess.run([sys.executable, "-m", "tracker", "extract", str(CORPUS), "-o",
+                           str(folder / "out.parquet"), "--no-cache"], cwd=ROOT, check=False)
+    assert done.returncode == 0
+    with serve(folder / "streamlit.log", "--data", str(folder / "out.parquet")) as url:
+        open_app(tab, url)
+        expect_rows(tab, len(corpus))
+        expect(tab.locator(".st-key-folder input")).to_have_value(str(folder / "out.parquet"))
+        choose(tab, "district", "宝山区")
+        expect_rows(tab, int((corpus["district"] == "宝山区").sum()))

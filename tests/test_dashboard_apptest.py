@@ -1,6 +1,9 @@
-"""The Streamlit app run headless by AppTest on the shipped corpus (data/raw)."""
+"""The Streamlit app run headless by AppTest on the shipped corpus (data/raw), on Parquet
+tables written by the CLI, and on folders that change while it runs."""
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -20,10 +23,12 @@ UPLOAD = ("2026年,宝山区将新建幼儿园3所,完成旧住房成套改造5�
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """st.cache_data lives in the process: each test starts from an empty cache."""
+    """Streamlit's caches live in the process: each test starts from empty ones."""
     st.cache_data.clear()
+    st.cache_resource.clear()
     yield
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +158,119 @@ def test_the_table_is_cut_at_its_limit_and_says_so(corpus, monkeypatch):
     assert len(shown(at)) == 5
     assert any(f"first 5 of {len(corpus):,} rows" in c.value for c in at.caption)
     assert figures(at)["指标"] == f"{len(corpus):,}"  # the figures still count every row
+
+
+# --- Parquet tables, a changing folder, the shared cached table ---------------------------
+
+@pytest.fixture(scope="module")
+def parquet(tmp_path_factory) -> Path:
+    """The shipped corpus as the CLI writes it: ``python -m tracker extract DIR -o out.parquet``."""
+    out = tmp_path_factory.mktemp("cli") / "out.parquet"
+    done = subprocess.run([sys.executable, "-m", "tracker", "extract", str(CORPUS), "-o", str(out),
+                           "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def with_data(monkeypatch, path: Path, **params: str) -> AppTest:
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", "--data", str(path)])
+    return run(**params)
+
+
+@pytest.mark.parametrize("layout, documents", [
+    ("the table itself", False),      # --data out.parquet
+    ("a folder holding it", False),   # --data results/ with out.parquet in it
+    ("a folder of documents and the table", True),
+])
+def test_a_parquet_table_from_the_cli(corpus, parquet, tmp_path, monkeypatch, layout, documents):
+    path = parquet
+    if layout != "the table itself":
+        path = tmp_path
+        shutil.copy(parquet, tmp_path / "out.parquet")
+    if documents:
+        (tmp_path / "plan.txt").write_bytes(UPLOAD)
+    extra = tracker.extract_bytes(UPLOAD, "plan.txt").rows if documents else corpus.iloc[:0]
+    at = with_data(monkeypatch, path)
+    assert len(shown(at)) == len(corpus) + len(extra)
+    assert figures(at)["指标"] == f"{len(corpus) + len(extra):,}"
+    assert not at.expander  # nothing unreadable
+    assert "<mark" in at.html[-1].value  # the table's sources are opened in the document view
+    at.multiselect(key="district").set_value(["宝山区"]).run()
+    expected = pd.concat([corpus, extra])
+    assert len(shown(at)) == (expected["district"] == "宝山区").sum() > 0
+
+
+@pytest.mark.parametrize("name, write, reason", [
+    ("scan.parquet", lambda p: p.write_bytes(b"%PDF-1.7 not a table"), "Parquet"),
+    ("other.parquet", lambda p: pd.DataFrame({"a": [1]}).to_parquet(p), "not a table of figures"),
+])
+@pytest.mark.parametrize("given", ["the file", "its folder"])
+def test_a_table_that_cannot_be_read_is_listed(tmp_path, monkeypatch, name, write, reason, given):
+    (tmp_path / "plan.txt").write_bytes(UPLOAD)
+    write(tmp_path / name)
+    at = with_data(monkeypatch, tmp_path / name if given == "the file" else tmp_path)
+    documents = 0 if given == "the file" else len(tracker.extract_bytes(UPLOAD, "plan.txt").rows)
+    assert figures(at)["指标"] == f"{documents:,}"
+    assert at.expander[0].label == "Files not read: 1"
+    (errors,) = [d.value for d in at.dataframe if "reason" in d.value.columns]
+    assert errors["path"].tolist() == [str(tmp_path / name)]
+    assert reason in errors["reason"].iloc[0]
+
+
+def test_a_tables_documents_moved_away(corpus, tmp_path, monkeypatch):
+    corpus.assign(source="moved/away.txt").to_parquet(tmp_path / "old.parquet")
+    at = with_data(monkeypatch, tmp_path / "old.parquet")
+    assert len(shown(at)) == len(corpus)
+    assert any("cannot be opened here" in i.value for i in at.info)
+
+
+def test_new_files_in_the_folder_show_up_on_reload(tmp_path, monkeypatch):
+    (tmp_path / "plan.txt").write_bytes(UPLOAD)
+    at = with_data(monkeypatch, tmp_path)
+    one = len(shown(at))
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "plan2.txt").write_bytes(UPLOAD.replace("宝山区".encode(), "普陀区".encode()))
+    at.button(key="reload").click().run()
+    assert not at.exception
+    assert len(shown(at)) == 2 * one > 0
+    assert "普陀区" in " ".join(at.multiselect(key="district").options)
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: (d / "b.txt").write_text("新增。", encoding="utf-8"),          # a new document
+    lambda d: (d / "a.txt").write_text("改写后的文字。", encoding="utf-8"),    # rewritten
+    lambda d: (d / "a.txt").rename(d / "c.md"),                              # renamed
+    lambda d: (d / "a.txt").unlink(),                                        # removed
+    lambda d: (d / "sub").mkdir() or (d / "sub" / "t.parquet").write_bytes(b"x"),  # a table
+])
+def test_the_fingerprint_follows_documents_and_tables(tmp_path, change):
+    from tracker.table import fingerprint
+
+    (tmp_path / "a.txt").write_text("原文。", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    before = fingerprint(tmp_path)
+    assert fingerprint(tmp_path) == before
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF, longer")  # not a document: no change
+    assert fingerprint(tmp_path) == before
+    change(tmp_path)
+    assert fingerprint(tmp_path) != before
+
+
+def test_the_shared_table_is_never_changed(corpus, tmp_path, monkeypatch):
+    """The folder's table is handed to every rerun as it is (not a copy): a session of
+    clicks, searches, an upload and a document read must leave it exactly as it was."""
+    loaded = corpus.copy()
+    monkeypatch.setattr(tracker, "extract_paths", lambda paths, **_: tracker.Extraction(
+        loaded, pd.DataFrame({"path": [], "reason": []}, dtype=object)))
+    at = with_data(monkeypatch, tmp_path)
+    assert len(shown(at)) == len(corpus)
+    at.multiselect(key="district").set_value(["宝山区"]).run()
+    at.multiselect(key="kind").set_value(["target"]).run()
+    at.text_input(key="search").set_value("投资").run()
+    at.file_uploader(key="upload").set_value(("新区计划.txt", UPLOAD, "text/plain")).run()
+    at.text_input(key="search").set_value("").run()
+    at.multiselect(key="district").set_value([]).run()
+    at.multiselect(key="kind").set_value([]).run()
+    at.selectbox(key="document").set_value(corpus["source"].iloc[-1]).run()
+    assert not at.exception
+    pd.testing.assert_frame_equal(loaded, corpus)
