@@ -434,11 +434,10 @@ def _strip_noise(s: str) -> str:
 def _after_last_start(s: str) -> str:
     """What follows the last verb or time word of ``s`` that leaves a phrase after it
     (`路街道已完成既有多层住宅加装电梯` → 既有多层住宅加装电梯); ``s`` itself when there is none."""
-    cut = 0
-    for m in P.METRIC_START.finditer(s):
-        if len(_strip_noise(s[m.end():])) >= 2:
-            cut = m.end()
-    return s[cut:]
+    for m in reversed(list(P.METRIC_START.finditer(s))):        # the last one that leaves a phrase
+        if len(s) - m.end() >= 2 and len(_strip_noise(s[m.end():])) >= 2:
+            return s[m.end():]
+    return s
 
 
 _TRAILING = tuple(L.TRAILING_QUALIFIERS)
@@ -467,7 +466,9 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
                 quoted, after_raw = after_raw[1:].split(close, 1)
                 break
     after = _strip_noise((quoted + P.UP_TO_NUMBER.match(after_raw).group())[:16])
-    return _phrase(_after_last_start(raw), after, m.quantity), _phrase(raw, after, m.quantity)
+    cut = _after_last_start(raw)
+    metric = _phrase(cut, after, m.quantity)
+    return metric, metric if cut == raw else _phrase(raw, after, m.quantity)
 
 
 def _phrase(before: str, after: str, quantity: str) -> str:
