@@ -179,10 +179,8 @@ def document_context(doc: Document, body_places: list[tuple[int, Place, bool]]) 
     title_places = place_mentions(title)
     for _, place, _full in title_places:
         votes[place.district] += 5
-    for _, place, full in body_places:
-        votes[place.district] += 1
-        if not place.county_level and full:
-            towns[place.name] += 1
+    votes.update(place.district for _, place, _full in body_places)
+    towns.update(place.name for _, place, full in body_places if full and not place.county_level)
     district, top = votes.most_common(1)[0] if votes else ("", 0)
     if top < 2 or (_CITY.search(title) and not title_places):
         district = ""                                 # a city-wide document, or a passing mention
@@ -522,8 +520,8 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
     text = doc.text
     places = place_mentions(text)
     place_pos = [p for p, _, _ in places]
-    body = Spans(doc.body)
-    ctx = document_context(doc, [p for p in places if body.covers(p[0], p[0] + 1)])
+    body_places = [p for a, b in doc.body for p in places[bisect_left(place_pos, a):bisect_left(place_pos, b)]]
+    ctx = document_context(doc, body_places)
     bounds = Boundaries(text)
     headers: dict[int, tuple[int, int] | None] | None = None
     table_seen: dict = {}
