@@ -138,7 +138,7 @@ def test_labels(case):
 
 #: Share of expected metrics the extracted ones must loosely agree with (a floor under today's
 #: agreement, so that a regression is noticed; raise it as metrics improve).
-METRIC_CHAR_F1_MIN = 0.87
+METRIC_CHAR_F1_MIN = 0.89
 METRIC_AGREEMENT_MIN = 0.9
 
 
@@ -164,7 +164,7 @@ def char_f1(want: str, got: str) -> float:
 
 
 def test_metric_character_f1():
-    """The mean character F1 of the metrics, as the reference scorer computes it (0.89 when this
+    """The mean character F1 of the metrics, as the reference scorer computes it (0.91 when this
     was written; 0.81 before the phrase before a figure was cut at its last verb)."""
     scores = [char_f1(want["metric"], "" if got is None else _text(got["metric"]))
               for case in load() for _, want, got in pairs(case) if "metric" in want]

@@ -439,6 +439,7 @@ def _after_last_start(s: str) -> str:
 
 
 _TRAILING = tuple(L.TRAILING_QUALIFIERS)
+_VERBS = tuple(L.METRIC_STARTS_AFTER)
 _QUOTE_OPENS = frozenset(a for a, _ in L.QUOTE_PAIRS)
 
 
@@ -470,11 +471,20 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
 
 
 def _phrase(before: str, after: str, quantity: str) -> str:
+    """The metric from the phrases before and after a figure (both cut to its clause)."""
     before = _strip_noise(before)
-    if before in L.COORDINATORS or P.QUANTITY_START.search(before) and P.QUANTITY.search(before):
+    if P.QUANTITY_START.search(before):               # another figure before: what follows it
+        last = None
+        for last in P.QUANTITY.finditer(before):      # (前三季度固定资产投资 → 固定资产投资)
+            pass
+        if last:
+            before = _strip_noise(before[last.end():])
+    if before in L.COORDINATORS:
         before = ""                                   # …91%和329%: the metric is the list's
     if quantity == "count" and after:
         return before + after if len(after) <= 2 and len(before) <= 6 else after
+    if after and before.endswith(_VERBS):             # 分类实施150万平方米“美丽家园”建设
+        return after
     return before or after
 
 
