@@ -44,6 +44,11 @@ ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9０-９]+)(?:[.．][0-9０-�
 CHINESE = "[" + CHINESE_NUMERAL_CHARS + "]{1,24}(?:点[〇零一二三四五六七八九]{1,8})?"    # 九十六点五
 MULTIPLIER = alternation(L.MULTIPLIERS)
 UNIT = _unit_alternation()
+#: A multiplier that is not the head of a unit (`12千瓦时` is 12 kWh, not 12 千 × 瓦 and a stray 时).
+_UNITS_WITH_A_MULTIPLIER_HEAD = [
+    u for u in [*L.UNITS, *L.CLASSIFIERS] if any(u.startswith(m) and len(u) > len(m) for m in L.MULTIPLIERS)
+]
+FREE_MULTIPLIER = f"(?!{alternation(_UNITS_WITH_A_MULTIPLIER_HEAD)}){MULTIPLIER}"
 
 QUANTITY = _re.compile(
     rf"""
@@ -65,11 +70,11 @@ QUANTITY = _re.compile(
             (?P<sign>[-−－](?=[0-9]))?                                # 同比-2.1%: a written minus
             (?P<n1>{ARABIC}|{CHINESE}) [ \u00a0]?
             (?P<inner0>{alternation(L.INNER_QUALIFIERS)}(?={MULTIPLIER}))?    # 10余万平方米, 20多万人
-            (?P<m1>{MULTIPLIER})?                                      # 8.07 万 | 二十三万 | 52.52 万
+            (?P<m1>{FREE_MULTIPLIER})?                                 # 8.07 万 | 二十三万 | 52.52 万
             [ \u00a0]?                                                # 4396 吨: one space may stand before the unit
             (?:                                                        # a range: 3至5, 3%-5%
                 (?P<u1>{UNIT})? (?P<sep>{alternation(L.RANGE_SEPARATORS)})
-                (?P<n2>{ARABIC}|{CHINESE}) (?P<m2>{MULTIPLIER})?
+                (?P<n2>{ARABIC}|{CHINESE}) (?P<m2>{FREE_MULTIPLIER})?
             )?
             (?P<inner>{alternation(L.INNER_QUALIFIERS)})?            # 20000余家, 1.4万多家
             (?P<unit>{UNIT})                                           # 平方米, 亿元 → 元, 个 …
