@@ -102,7 +102,7 @@ PER_UNITS: tuple[str, ...] = (
 
 #: Words written just before the number.
 LEADING_QUALIFIERS: dict[str, str] = {
-    "大约": "approx", "约为": "approx", "约": "approx", "将近": "approx", "接近": "approx", "近": "approx",
+    "大约": "approx", "约为": "approx", "约有": "approx", "约": "approx", "将近": "approx", "接近": "approx", "近": "approx",
     "超过": "at_least", "超出": "at_least", "超": "at_least", "逾": "at_least", "不少于": "at_least",
     "不低于": "at_least", "至少": "at_least", "多于": "at_least", "高于": "at_least",
     "不超过": "at_most", "不高于": "at_most", "不到": "at_most", "不足": "at_most", "最多": "at_most",
@@ -111,7 +111,9 @@ LEADING_QUALIFIERS: dict[str, str] = {
 QUALIFIER_MAX = max(map(len, LEADING_QUALIFIERS))
 #: Adverbs that qualify a figure from before its verb (`至少举办10场`, `最多建设3座`), with at most
 #: VERB_GAP_MAX characters of verb (no digit, no punctuation) between them and the figure.
-ADVERB_QUALIFIERS: dict[str, str] = {"至少": "at_least", "最少": "at_least", "最多": "at_most", "至多": "at_most"}
+ADVERB_QUALIFIERS: dict[str, str] = {
+    "至少": "at_least", "最少": "at_least", "最多": "at_most", "至多": "at_most", "大约": "approx",
+}
 VERB_GAP_MAX = 4
 #: Words written just after the unit.
 TRAILING_QUALIFIERS: dict[str, str] = {
