@@ -583,6 +583,8 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
                 section_kind = section_kind or "target"      # an item of a list of tasks
             kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind))
             year = year_of(prefix, sentence, ctx, section_year, years)
+            if kind == "achieved" and years and year and ctx.published_year and year > ctx.published_year:
+                kind = "target"                       # 2025年底前完成…, written in 2024: not done yet
         direction = direction_of(prefix)
         if not direction and rows and rows[-1].sentence == stripped and rows[-1].direction:
             if P.COORDINATION_GAP.fullmatch(text, prev_end, m.start):
