@@ -222,19 +222,22 @@ def document_year(doc: Document) -> int | None:
 
 
 def sentence_place(found: list[tuple[int, Place, bool]], offset: int, clause_start: int, ctx: DocContext,
-                   district_wide_from: int | None = None) -> tuple[str, str]:
+                   district_wide_from: int | None = None, breakdown_from: int | None = None) -> tuple[str, str]:
     """District and subdistrict of a figure at ``offset`` in a sentence naming places ``found``.
 
     Towns move a figure only by their full names (顾村镇; a short form such as 吴淞 in 吴淞创新城
     is more often part of a project's name); districts also by their short forms (徐汇). A town named before the figure places it there; a district named
-    alone in the sentence moves it to that district (district-wide: no subdistrict); when several
-    districts are named, only one in the figure's own clause does."""
+    alone in the sentence moves it to that district (district-wide: no subdistrict), unless it is
+    named in a breakdown after the figure (``breakdown_from``: 其中…); when several districts are
+    named, only one in the figure's own clause does."""
     before = [(pos, p) for pos, p, full in found if pos < offset and (full or p.county_level)]
     towns = [(pos, p) for pos, p in before if not p.county_level]
     if towns:
         pos, town = towns[-1]
         district_wide = district_wide_from is not None and district_wide_from > pos
         return town.district, "" if district_wide else town.name     # 张江镇…，全区新增…: the district's
+    if breakdown_from is not None:                    # 全市新增5000张，其中浦东新区800张: not the whole's
+        found = [(pos, p, full) for pos, p, full in found if pos < breakdown_from]
     districts = {p.district for _, p, full in found if p.county_level}
     if len(districts) == 1:
         (only,) = districts
@@ -592,7 +595,9 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         if not direction and m.rule == "doubling":
             direction = "up"
         wide = P.DISTRICT_WIDE.search(text, c0, m.start)
-        district, subdistrict = sentence_place(found, m.start - s0, c0 - s0, ctx, wide.start() - s0 if wide else None)
+        breakdown = text.find(L.BREAKDOWN, m.end, s1)
+        district, subdistrict = sentence_place(found, m.start - s0, c0 - s0, ctx, wide.start() - s0 if wide else None,
+                                               breakdown - s0 if breakdown >= 0 else None)
         rows.append(Row(
             doc_id=doc.doc_id, title=doc.title, published=doc.published,
             district=district, subdistrict=subdistrict,

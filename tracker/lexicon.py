@@ -322,5 +322,8 @@ SHORT_PLACE_BLOCK_AFTER: tuple[str, ...] = (
 SHORT_PLACE_BLOCK_BEFORE: tuple[str, ...] = ("舟", "小", "老", "新", "大", "东", "西", "南", "北")
 #: Words that mark a figure as the whole district's rather than a town's.
 DISTRICT_WIDE: tuple[str, ...] = ("全区", "全区范围")
+#: What opens a breakdown of a figure (`全市新增5000张，其中浦东新区800张`): places named after it
+#: are the parts', not the whole's.
+BREAKDOWN = "其中"
 #: Words that mark a figure as the whole city's rather than a district's.
 CITY_WIDE: tuple[str, ...] = ("全市", "上海", "全国", "全省")
