@@ -41,6 +41,7 @@ class DocContext:
     year: int | None
     default_kind: str
     published_year: int | None = None
+    published_month: int | None = None
 
 
 def char_positions(text: str, *classes: str, chunk: int = 1 << 20) -> list[array]:
@@ -197,7 +198,7 @@ def document_context(doc: Document, body_places: list[tuple[int, Place, bool]]) 
     achieved = len(_DOC_ACHIEVED.findall(body))
     return DocContext(
         district, subdistrict, document_year(doc), "achieved" if achieved > target else "target",
-        int(doc.published[:4]) if doc.published else None,
+        int(doc.published[:4]) if doc.published else None, int(doc.published[5:7]) if doc.published else None,
     )
 
 
@@ -313,16 +314,20 @@ def _cues(table: tuple["re.Pattern[str]", dict[str, str]], text: str, leave_out:
     return found
 
 
-def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool = False) -> str:
+def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool = False, reported: bool = False) -> str:
     """Target, achieved or context, from the cue words around the figure.
 
     In order: the nearest clear cue before the figure in its sentence (将, 计划 / 已, 截至 /
     范围内 / 同比增长, which is a target only in a sentence of plans); else the first clear cue
     after it (…，已全部完成); else the nearest verb of result or of doing before it (完成, 累计 /
-    新建, 推进); else ``default`` (the section's when ``section``, else the document's)."""
+    新建, 推进); else ``default`` (the section's when ``section``, else the document's). A figure
+    ``reported`` for a period that was over at publication (上半年, …) is a result unless a clear
+    cue says otherwise."""
     strong = _cues(_STRONG, prefix)
     if strong:
         kind = strong[-1]
+    elif reported:
+        kind = "achieved"
     else:
         after = _cues(_AFTER, suffix)
         if after:
@@ -331,8 +336,23 @@ def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool
             weak = _cues(_WEAK, prefix, leave_out="target" if section and default == "achieved" else "")
             kind = weak[-1] if weak else default
     if kind == "change":                              # 同比增长10%: planned in a plan, else reported
-        kind = "target" if _PLAN.search(sentence) or default == "target" and section else "achieved"
+        kind = "target" if not reported and (_PLAN.search(sentence) or default == "target" and section) else "achieved"
     return kind
+
+
+def period_over(prefix: str, year: int | None, ctx: DocContext) -> bool:
+    """Whether the last reporting period named before the figure (上半年, 1-9月) was over when the
+    document was published."""
+    last = None
+    for last in P.REPORT_PERIOD.finditer(prefix):
+        pass
+    if last is None or not ctx.published_year or not year:
+        return False
+    if year != ctx.published_year:
+        return year < ctx.published_year
+    end = L.REPORT_PERIODS.get(last.group(), None)
+    end = int(last["m"]) if end is None else end
+    return ctx.published_month is not None and ctx.published_month > end
 
 
 def _named_years(sentence: str, ctx: DocContext) -> list[tuple[int, int]]:
@@ -584,8 +604,9 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             section_year, section_kind = section
             if in_list:
                 section_kind = section_kind or "target"      # an item of a list of tasks
-            kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind))
             year = year_of(prefix, sentence, ctx, section_year, years)
+            kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind),
+                           period_over(prefix, year, ctx))
             if kind == "achieved" and years and year and ctx.published_year and year > ctx.published_year:
                 kind = "target"                       # 2025年底前完成…, written in 2024: not done yet
         direction = direction_of(prefix)

@@ -322,6 +322,13 @@ SHORT_PLACE_BLOCK_AFTER: tuple[str, ...] = (
 SHORT_PLACE_BLOCK_BEFORE: tuple[str, ...] = ("舟", "小", "老", "新", "大", "东", "西", "南", "北")
 #: Words that mark a figure as the whole district's rather than a town's.
 DISTRICT_WIDE: tuple[str, ...] = ("全区", "全区范围")
+#: Reporting periods and the month they end with (0: since the start of the year). A figure of a
+#: period over when the document was published is a result (`上半年，全区新建学校3所`, published
+#: in July), unless a clear cue says otherwise. `1-9月` and the like end with their last month.
+REPORT_PERIODS: dict[str, int] = {
+    "今年以来": 0, "年初以来": 0, "一季度": 3, "第一季度": 3, "上半年": 6, "二季度": 6, "第二季度": 6,
+    "前三季度": 9, "三季度": 9, "第三季度": 9,
+}
 #: What opens a breakdown of a figure (`全市新增5000张，其中浦东新区800张`): places named after it
 #: are the parts', not the whole's.
 BREAKDOWN = "其中"

@@ -250,6 +250,8 @@ def theme_pattern() -> WordMatcher:
     return WordMatcher(k for t in themes() for k in t.keywords)
 
 
+#: A reporting period: one of REPORT_PERIODS, or months from January (`1-9月`, `1至6月`).
+REPORT_PERIOD = _re.compile(rf"{alternation(L.REPORT_PERIODS)}|(?<![0-9])[1一]\s*[-—–~至到]\s*(?P<m>1[0-2]|[1-9])\s*月")
 #: Words that make a figure the whole district's (`全区新增…`), whatever town was named before.
 DISTRICT_WIDE = _re.compile(alternation(L.DISTRICT_WIDE))
 
