@@ -157,8 +157,10 @@ COUNTER_CUES: tuple[str, ...] = (
     "点击", "浏览", "阅读", "阅读量", "浏览量", "点赞", "评论", "转发", "收藏", "访问量", "人气",
 )
 #: A unit followed by these, or a unit that begins one of them, is part of a name or of another
-#: word (`15分钟社区生活圈`, `5周年`, `双11期间`).
-NAME_AFTER_UNIT: tuple[str, ...] = ("生活圈", "社区生活圈", "服务圈", "就医圈", "通勤圈", "健身圈", "经济圈", "周年", "期间")
+#: word (`15分钟社区生活圈`, `5周年`, `双11期间`, `两位数增长`).
+NAME_AFTER_UNIT: tuple[str, ...] = (
+    "生活圈", "社区生活圈", "服务圈", "就医圈", "通勤圈", "健身圈", "经济圈", "周年", "期间", "位数",
+)
 #: Chinese numeral + these classifiers is an ordinal or a stage (`二期工程`), not a count.
 STAGE_CLASSIFIERS: tuple[str, ...] = ("期", "届", "节", "季", "集", "列")
 #: Quotation marks around names and slogans (`“三张清单”`), and title marks (`《…》`).
