@@ -30,6 +30,7 @@ import pandas as pd
 import pytest
 
 import tracker
+from tracker.evaluate import char_f1
 
 CASES_FILE = Path(__file__).parent / "cases" / "labels.jsonl"
 LABELS = ("district", "subdistrict", "theme", "kind", "year")
@@ -151,16 +152,6 @@ def test_metrics_mostly_agree():
     agreement = 1 - len(misses) / checked
     assert agreement >= METRIC_AGREEMENT_MIN, (
         f"metric agreement {agreement:.1%} of {checked} < {METRIC_AGREEMENT_MIN:.0%}; misses:\n" + "\n".join(misses))
-
-
-def char_f1(want: str, got: str) -> float:
-    """The scorer's metric measure: F1 of the characters the two phrases share."""
-    a, b = Counter(want.strip()), Counter(got.strip())
-    common = sum((a & b).values())
-    if not common:
-        return 0.0
-    p, r = common / sum(b.values()), common / sum(a.values())
-    return 2 * p * r / (p + r)
 
 
 def test_metric_character_f1():

@@ -72,7 +72,9 @@ def _same_label(name: str, g, p) -> bool:
     return a == b
 
 
-def _char_f1(a: str, b: str) -> float:
+def char_f1(a: str, b: str) -> float:
+    """F1 of the characters two metric phrases share (gold ``a``, predicted ``b``), as the scorer
+    computes it."""
     ca, cb = Counter(str(a or "").strip()), Counter(str(b or "").strip())
     common = sum((ca & cb).values())
     if not common:
@@ -114,7 +116,7 @@ def score(gold: pd.DataFrame, pred: pd.DataFrame, texts: dict[str, str]) -> tupl
                     right[name] += ok
                     if not ok:
                         errors.append((f"label:{name}", doc_id, g[i], p[j]))
-                metric_f1.append(_char_f1(gr.get("metric"), pr.get("metric")))
+                metric_f1.append(char_f1(gr.get("metric"), pr.get("metric")))
             else:
                 errors.append(("value", doc_id, g[i], p[j]))
         for j, b in enumerate(p):
