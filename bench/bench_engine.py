@@ -53,6 +53,11 @@ SENTENCE = re.compile(r"[^。！？；\n]*[。！？；]")
 DIGITS = re.compile(r"(?<![0-9.])([0-9]+)(?:\.([0-9]+))?")
 MONTH_DAY = re.compile(r"(?<![0-9])(1[0-2]|0?[1-9])月(3[01]|[12][0-9]|0?[1-9])日")
 YEAR = re.compile(r"(?<![0-9])(19[5-9][0-9]|20[0-9][0-9])(?=\s*年|-|/|\.)")
+#: A numeric date (2026-02-24, 2023/10/24, 2023.10.24) with its time of day, if any (20:27:54).
+NUMERIC_DATE = re.compile(
+    r"(?<![0-9])(19[5-9][0-9]|20[0-9][0-9])([-/.])([0-9]{1,2})\2([0-9]{1,2})(?![0-9])"
+    r"(?:(\s+)[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?"
+)
 
 
 # --- the corpus -----------------------------------------------------------------------------
@@ -73,6 +78,11 @@ def load_seeds() -> list[Seed]:
             continue
         start, end = doc.body[0][0], doc.body[-1][1]
         sentences = [s.strip() for s0, e0 in doc.body for s in SENTENCE.findall(text[s0:e0]) if len(s.strip()) >= 8]
+        # the header runs to the line where the prose begins: it keeps the title, date and
+        # source lines that open the body
+        first = text.find(sentences[0], start) if sentences else -1
+        if first >= 0:
+            start = text.rfind("\n", 0, first) + 1
         seeds.append(Seed(text[:start], sentences, text[end:]))
     return seeds
 
@@ -109,7 +119,24 @@ class Generator:
         def month_day(m: re.Match) -> str:
             return f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
 
-        return DIGITS.sub(number, MONTH_DAY.sub(month_day, YEAR.sub(year, text)))
+        def numeric_date(m: re.Match) -> str:           # still a date (a page's publication date)
+            sep = m.group(2)
+            date = f"{rng.randint(2016, 2030)}{sep}{rng.randint(1, 12):02d}{sep}{rng.randint(1, 28):02d}"
+            if m.group(5) is None:
+                return date
+            seconds = f":{rng.randint(0, 59):02d}" if m.group(6) else ""
+            return f"{date}{m.group(5)}{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}{seconds}"
+
+        def other(piece: str) -> str:
+            return DIGITS.sub(number, MONTH_DAY.sub(month_day, YEAR.sub(year, piece)))
+
+        # numeric dates are changed whole, and stay dates; years, month-day words and the other
+        # figures around them one by one
+        out, at = [], 0
+        for m in NUMERIC_DATE.finditer(text):
+            out += [other(text[at:m.start()]), numeric_date(m)]
+            at = m.end()
+        return "".join(out) + other(text[at:])
 
     def _places(self, text: str) -> str:
         mapping: dict[str, str] = {}

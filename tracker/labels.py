@@ -19,7 +19,7 @@ import numpy as np
 from . import lexicon as L
 from . import patterns as P
 from .document import Document, iter_lines
-from .extract import Spans, table_cells, table_headers
+from .extract import table_cells, table_headers
 from .gazetteer import Place, place_by_name, themes
 from .model import Mention, Row
 
@@ -159,12 +159,16 @@ def _place_words() -> list[tuple[Place, bool]]:
     return [(table[w], w == table[w].name) for w in P.place_pattern().words]
 
 
-def place_mentions(text: str) -> list[tuple[int, Place, bool]]:
-    """(position, place, is_full_name) of every place named in ``text``; a short form only where
-    the characters around it do not make it another word (黄浦江, 普陀山, 小宝山)."""
+def place_mentions(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, Place, bool]]:
+    """(position, place, is_full_name) of every place named in ``text[lo:hi]`` (positions in
+    ``text``); a short form only where the characters around it do not make it another word
+    (黄浦江, 普陀山, 小宝山). ``lo`` and ``hi`` should fall at line breaks, which no name crosses."""
     found = []
     words = _place_words()
-    for i, start, end in P.place_pattern().indexes(text):
+    whole = lo == 0 and (hi is None or hi >= len(text))
+    for i, start, end in P.place_pattern().indexes(text if whole else text[lo:hi]):
+        if not whole:
+            start, end = start + lo, end + lo
         place, full = words[i]
         if not full and (text.startswith(L.SHORT_PLACE_BLOCK_AFTER, end) or text[max(0, start - 1):start] in L.SHORT_PLACE_BLOCK_BEFORE):
             continue
@@ -212,8 +216,9 @@ def document_year(doc: Document) -> int | None:
     """Publication year; else a year in the title or first lines; else the latest year named."""
     if doc.published:
         return int(doc.published[:4])
-    body = Spans(doc.body)
-    first_lines = list(islice((line for start, end, line in iter_lines(doc.text[:4000]) if line and body.covers(start, end)), 3))
+    # the body is whole lines: its first lines are those of its first spans
+    in_body = (line for s, e in doc.body if s < 4000 for _, _, line in iter_lines(doc.text[s:min(e, 4000)]))
+    first_lines = list(islice((line for line in in_body if line), 3))
     head = "\n".join([doc.title, *first_lines])
     m = P.YEAR_BARE.search(head)
     if m:
@@ -551,7 +556,10 @@ def _column_labels(head: str) -> tuple[str, int | None]:
 def label(doc: Document, mentions: list[Mention]) -> list[Row]:
     """Rows for the mentions of one document."""
     text = doc.text
-    places = place_mentions(text)
+    if not mentions:
+        return []
+    spans = doc.body or [(0, len(text))]
+    places = place_mentions(text, spans[0][0], spans[-1][1])     # only the body's are read
     place_pos = [p for p, _, _ in places]
     body_places = [p for a, b in doc.body for p in places[bisect_left(place_pos, a):bisect_left(place_pos, b)]]
     ctx = document_context(doc, body_places)
@@ -560,7 +568,6 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
     table_seen: dict = {}
     sections = Sections(bounds, ctx, (doc.body or [(0, 0)])[0][0])
     rows: list[Row] = []
-    spans = doc.body or [(0, len(text))]
     prev_end, prev_sentence = 0, (-1, -1)
     keyword_span: tuple[int, int] = (-1, -1)
     keywords: list[tuple[int, str, float]] = []
