@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from . import lexicon as L
 from . import patterns as P
 
@@ -87,8 +89,20 @@ def _checked(data: bytes, encoding: str, name: str) -> str:
 
 #: Characters sampled at the head, middle and tail of a text to tell text from binary data.
 _SAMPLE = 4096
-#: Control characters other than line breaks, tabs and NUL (the NUL share is judged apart).
-_CONTROL = frozenset(chr(c) for c in range(32)) - frozenset("\n\r\t\f\v\x00")
+#: Control characters other than line breaks, tabs and NUL (the NUL share is judged apart),
+#: marked in a table of the 32 lowest code points.
+_CONTROL = np.array([chr(c) not in "\n\r\t\f\v\x00" for c in range(32)])
+
+
+def _control_count(sample: str) -> int:
+    """How many control characters ``sample`` holds, counted by numpy (a Python loop over the
+    characters took a tenth of the time of a whole extraction).
+
+    >>> _control_count("甲\\x01乙\\n\\t\\x1f")
+    2
+    """
+    codes = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return int(np.count_nonzero(_CONTROL[codes[codes < 32]]))
 
 
 def _text_or_binary(text: str) -> str:
@@ -105,7 +119,7 @@ def _text_or_binary(text: str) -> str:
         mid = n // 2
         sample = text[:_SAMPLE] + text[mid:mid + _SAMPLE] + text[n - _SAMPLE:n]
     if sample:
-        control = sum(1 for c in sample if c in _CONTROL)
+        control = _control_count(sample)
         if control / len(sample) > 0.1 or sample.count("\x00") / len(sample) > 0.25:
             raise DocumentError("not text: binary data")
     if not text.strip(" \t\r\n\x00\ufeff\u3000\xa0"):

@@ -56,11 +56,12 @@ def char_positions(text: str, *classes: str, chunk: int = 1 << 20) -> list[array
     out = [array("q") for _ in classes]
     for at in range(0, len(text), chunk):
         part = table[np.frombuffer(text[at:at + chunk].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+        found = part.nonzero()[0]                     # any class: few, so each class is cheap
+        bits = part[found]
+        if at:
+            found += at
         for bit, positions in enumerate(out):
-            found = np.flatnonzero(part & (1 << bit))
-            if at:
-                found += at
-            positions.frombytes(found.astype(np.int64, copy=False).tobytes())
+            positions.frombytes(found[(bits & (1 << bit)) != 0].astype(np.int64, copy=False).tobytes())
     return out
 
 
@@ -348,10 +349,12 @@ def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool
 def period_over(prefix: str, year: int | None, ctx: DocContext) -> bool:
     """Whether the last reporting period named before the figure (上半年, 1-9月) was over when the
     document was published."""
+    if not ctx.published_year or not year:
+        return False
     last = None
     for last in P.REPORT_PERIOD.finditer(prefix):
         pass
-    if last is None or not ctx.published_year or not year:
+    if last is None:
         return False
     if year != ctx.published_year:
         return year < ctx.published_year
