@@ -85,7 +85,7 @@ def is_url(path: str | os.PathLike) -> bool:
 def read_input(path: str | os.PathLike, max_mb: float = DEFAULT_MAX_MB) -> bytes:
     """The bytes of a local path or of an fsspec URL, or DocumentError with a plain reason."""
     if not is_url(path):
-        return read_bytes(Path(path), max_mb)
+        return read_bytes(path, max_mb)
     import fsspec  # only for URLs; a dependency of dask
 
     try:
@@ -107,7 +107,7 @@ def read_input(path: str | os.PathLike, max_mb: float = DEFAULT_MAX_MB) -> bytes
 
 def file_name(path: str | os.PathLike) -> str:
     """The last part of a path or URL (it tells HTML from text)."""
-    return str(path).rstrip("/").rsplit("/", 1)[-1] if is_url(path) else Path(path).name
+    return str(path).rstrip("/").rsplit("/", 1)[-1] if is_url(path) else os.path.basename(os.fspath(path).rstrip(os.sep) or os.sep)
 
 
 def read_document(path: str | os.PathLike, max_mb: float = DEFAULT_MAX_MB, doc_id: str | None = None) -> D.Document:

@@ -177,31 +177,38 @@ def _stem(f: str) -> str:
     return Path(name).stem
 
 
-def read_bytes(path: Path, max_mb: float = DEFAULT_MAX_MB) -> bytes:
+def read_bytes(path: str | os.PathLike, max_mb: float = DEFAULT_MAX_MB) -> bytes:
     """The file's bytes, or DocumentError with a plain reason.
 
     Never reads more than the limit (plus one byte): a file that grows while it is read, or a
-    device that reports no size, is refused rather than read whole.
+    device that reports no size, is refused rather than read whole. The file is opened first
+    and what it is asked of the open file (one system call fewer than asking the path twice);
+    without blocking, so that a named pipe is refused rather than waited on.
     """
     limit = int(max_mb * 1024 * 1024) if math.isfinite(max_mb) else sys.maxsize
     try:
-        if not path.is_file():
-            raise DocumentError("is a folder" if path.is_dir() else "not a regular file" if path.exists() else "no such file or folder")
-        size = path.stat().st_size
-        if size > limit:
-            raise DocumentError(f"over the size limit of {max_mb:g} MB ({size / 1024 / 1024:.1f} MB)")
-        with open(path, "rb") as f:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except PermissionError:
+        raise DocumentError("permission denied") from None
+    except FileNotFoundError:
+        raise DocumentError("no such file or folder") from None
+    except OSError as e:
+        raise DocumentError("is a folder" if os.path.isdir(path) else f"could not be read ({e.strerror or e})") from None
+    try:
+        with open(fd, "rb", closefd=True) as f:
+            st = os.fstat(fd)
+            if not S_ISREG(st.st_mode):
+                raise DocumentError("is a folder" if S_ISDIR(st.st_mode) else "not a regular file")
+            size = st.st_size
+            if size > limit:
+                raise DocumentError(f"over the size limit of {max_mb:g} MB ({size / 1024 / 1024:.1f} MB)")
             data = f.read(size + 1)                  # one more byte tells a file that grew
             if len(data) > size:
                 data += f.read(limit + 1 - len(data))
         if len(data) > limit:
             raise DocumentError(f"over the size limit of {max_mb:g} MB")
         return data
-    except PermissionError:
-        raise DocumentError("permission denied") from None
     except IsADirectoryError:
         raise DocumentError("is a folder") from None
-    except FileNotFoundError:
-        raise DocumentError("no such file or folder") from None
     except OSError as e:
         raise DocumentError(f"could not be read ({e.strerror or e})") from None
