@@ -240,6 +240,15 @@ def lines(text: str) -> list[tuple[int, int, str]]:
 
 def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, stripped content) of each line, one at a time (see :func:`lines`)."""
+    if "\r" not in text:                              # the common case: found by str.find
+        start, n = 0, len(text)
+        while start < n:
+            end = text.find("\n", start)
+            if end < 0:
+                end = n
+            yield start, end, text[start:end].strip(_BLANK)
+            start = end + 1
+        return
     for m in P.LINE.finditer(text):
         start, end = m.span()
         if start == end:
@@ -277,7 +286,7 @@ def is_furniture_line(s: str) -> bool:
         return True                                   # a truncated headline from a link list
     wordy = _has_han(s, 15)
     prose = wordy or s.endswith(("。", "！", "？", "；"))
-    if len(s) <= 60 and not prose and any(cue in s for cue in L.FURNITURE_CUES):
+    if len(s) <= 60 and not prose and P.FURNITURE_CUE.search(s):
         return True                                   # metadata, bylines, navigation
     if not prose and P.PHONE.search(s):
         return True                                   # contact lines and ads

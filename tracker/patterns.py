@@ -173,6 +173,8 @@ def han_at_least(n: int) -> "regex.Pattern[str]":
     """A pattern that matches at the start of a text holding at least ``n`` Han characters:
     one linear scan in C (possessive runs never backtrack), whatever the length of the line."""
     return regex.compile(r"(?:\P{Han}*+\p{Han}){%d}" % n)
+#: Words of page furniture (metadata, bylines, navigation): any of them in a short line.
+FURNITURE_CUE = _re.compile(alternation(L.FURNITURE_CUES))
 #: Phone numbers: mobile, service and landline numbers.
 PHONE = regex.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|400[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
 
