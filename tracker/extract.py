@@ -300,7 +300,7 @@ def _scan(text: str, start: int, end: int) -> Iterable[re.Match]:
             continue
         if text[b:b + 1] not in follow and not chars.strip(P.CHINESE_NUMERAL_CHARS):
             continue                                  # Chinese numerals that nothing can follow
-        positions = range(max(a, resume), b)
+        positions: Sequence[int] = range(max(a, resume), b)
         if len(positions) > L.NUMERAL_RUN_MAX:         # 一一一…/万万万…: no figure starts mid-run
             positions = [positions[0], *range(max(positions[0] + 1, b - L.NUMERAL_RUN_MAX), b)]
         for pos in positions:

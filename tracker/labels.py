@@ -10,6 +10,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from itertools import islice
 from dataclasses import dataclass
@@ -95,7 +96,7 @@ class Boundaries:
         self.line_starts.frombytes(starts.astype(np.int64, copy=False).tobytes())
 
     @staticmethod
-    def _around(ends: list[int], start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    def _around(ends: Sequence[int], start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
         i = bisect_left(ends, start)
         a = max(lo, ends[i - 1] + 1) if i else lo
         j = bisect_left(ends, end)
@@ -495,7 +496,8 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
             if after_raw.startswith(open_) and close in after_raw[1:]:
                 quoted, after_raw = after_raw[1:].split(close, 1)
                 break
-    after = _strip_noise((quoted + P.UP_TO_NUMBER.match(after_raw).group())[:16])
+    up_to_number = P.UP_TO_NUMBER.match(after_raw)         # (it always matches, if only "")
+    after = _strip_noise((quoted + (up_to_number.group() if up_to_number else ""))[:16])
     cut = _after_last_start(raw)
     metric = _phrase(cut, after, m.quantity)
     return metric, metric if cut == raw else _phrase(raw, after, m.quantity)
@@ -599,7 +601,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         prefix, suffix = text[s0:m.start], text[m.end:s1]
         if "|" in sentence and headers is None:
             headers = table_headers(text)
-        in_table = _table_labels(bounds, m, headers, table_seen) if "|" in sentence else None
+        in_table = _table_labels(bounds, m, headers, table_seen) if headers is not None and "|" in sentence else None
         if in_table:                                  # a table row: its label and its column decide
             metric, table_kind, table_year = in_table
             wide_metric = metric
