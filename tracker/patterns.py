@@ -195,6 +195,8 @@ METRIC_TRAILING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(L.METRIC_
 #: The characters trailing noise can end with (besides white space): a phrase ending otherwise
 #: has none, and the costly search for it is skipped.
 METRIC_TRAILING_LAST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[-1] for w in L.METRIC_TRAILING_NOISE))
+#: Likewise the characters leading noise can begin with (besides white space).
+METRIC_LEADING_FIRST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[0] for w in L.METRIC_LEADING_NOISE))
 
 
 class WordMatcher:
