@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -87,32 +88,151 @@ def records_table(records: Sequence[Record]) -> pa.Table:
     )
 
 
+def _together(names: Sequence[str], values: Sequence[Sequence], n: int) -> list:
+    """Columns of one Arrow type, ``n`` values each → Arrow in one call (one array of them all,
+    sliced without copying, as :func:`records_table` does with its text) as slices of one
+    ChunkedArray, what pandas keeps (cheaper than wrapping each slice on its own). The same
+    values as :func:`column` gives; a stray type anywhere (``pa.array`` fails): column by
+    column through :func:`column`, as ever."""
+    t = ARROW_TYPES[names[0]]
+    if not n:                           # no rows (a document without quantities): nothing to convert
+        return [pa.chunked_array([], type=t)] * len(names)
+    try:
+        arr = pa.array(list(chain.from_iterable(values)), type=t)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+        return [column(v, name) for v, name in zip(values, names)]
+    if arr.null_count and t in _FILL:
+        arr = arr.fill_null(_FILL[t])
+    whole = pa.chunked_array([arr])
+    return [whole.slice(k * n, n) for k in range(len(names))]
+
+
+_FILL = {pa.large_string(): "", pa.int64(): 0}     # what column() puts in place of None
+
+
 def to_pandas(table: pa.Table) -> pd.DataFrame:
     """Arrow → the table's pandas dtypes. Builds the frame's blocks directly (text stays in
     Arrow, no copy; the numbers in one 2-D block per dtype): several times faster than
     ``Table.to_pandas`` on the small tables of one document."""
     table = table.select(list(COLUMNS))
+    cols, n = table.columns, table.num_rows
     try:
-        from pandas.api.internals import create_dataframe_from_blocks
-
-        cols = table.columns
-        blocks: list[tuple[object, np.ndarray]] = [
-            (pd.arrays.ArrowStringArray(cols[i], dtype=_STR), np.array([i])) for i in _TEXT_COLUMNS
-        ]
-        year = cols[_YEAR_COLUMN]
-        values = (year.fill_null(0) if year.null_count else year).to_numpy().astype("int64")
-        blocks.append((pd.arrays.IntegerArray(values, np.asarray(year.is_null(), dtype=bool)), np.array([_YEAR_COLUMN])))
+        numbers = []
         for dtype, where in _NUMBER_COLUMNS:
-            block = np.empty((len(where), table.num_rows), dtype=dtype)
+            block = np.empty((len(where), n), dtype=dtype)
             for row, i in enumerate(where):
                 block[row] = cols[i].to_numpy()
-            blocks.append((block, np.array(where)))
-        return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(table.num_rows), columns=_column_index())
-    except (ImportError, TypeError, ValueError, AttributeError):    # another pandas: the general route
+            numbers.append(block)
+        return _frame([cols[i] for i in _TEXT_COLUMNS], _year(cols[_YEAR_COLUMN], n), numbers, n)
+    except _OTHER_PANDAS:                               # another pandas: the general route
         return table.to_pandas(types_mapper=_pandas_type)
 
 
+def frame_of(docs: Iterable[tuple[str, str, Sequence[Record]]]) -> pd.DataFrame:
+    """(doc_id, source, records) per document → the table in COLUMNS order.
+
+    Called once per document, so its fixed cost counts as much as the rows: it goes straight
+    from the Python values to the frame's arrays (text: one Arrow array for all the text
+    columns; numbers: numpy from the lists when they are plain floats and ints, as workers give
+    them), without an Arrow table in between."""
+    doc_ids: list[str] = []
+    sources: list[str] = []
+    recs: list[Record] = []
+    for doc_id, source, rs in docs:
+        if rs:
+            doc_ids += [doc_id] * len(rs)
+            sources += [source] * len(rs)
+            recs += rs
+    n = len(recs)
+    cols = dict(zip(CACHED_COLUMNS, zip(*recs) if recs else [()] * len(CACHED_COLUMNS)))
+    cols["doc_id"], cols["source"] = doc_ids, sources
+    try:
+        return _frame(
+            _together(_TEXT_NAMES, [cols[c] for c in _TEXT_NAMES], n),
+            _year(column(cols["year"], "year"), n),
+            [_numbers([COLUMNS[i] for i in where], cols, n) for _, where in _NUMBER_COLUMNS],
+            n,
+        )
+    except _OTHER_PANDAS:                               # another pandas: the general route
+        return to_pandas(pa.Table.from_arrays([column(cols[c], c) for c in COLUMNS], schema=TABLE_SCHEMA))
+
+
+def _numbers(names: Sequence[str], cols: dict[str, Sequence], n: int) -> np.ndarray:
+    """Number columns of one dtype → their 2-D block (a row per column). On the few rows of one
+    document, if they are only floats or None (float64) or only ints (int64), as workers give
+    them: numpy straight from the values, which converts these exactly as Arrow does (None →
+    NaN) for a fraction of the fixed cost of ``pa.array``. Beyond some hundred values Arrow is
+    the faster (numpy's None is slow), and anything else is a stray: :func:`column`, as ever."""
+    dtype = "float64" if names[0] in _FLOAT else "int64"
+    if n <= _FEW:
+        flat = list(chain.from_iterable(cols[c] for c in names))
+        if set(map(type, flat)) <= _PLAIN[dtype]:
+            try:
+                return np.array(flat, dtype=dtype).reshape(len(names), n)
+            except OverflowError:                       # an int beyond int64: column() decides
+                pass
+    block = np.empty((len(names), n), dtype=dtype)
+    for row, name in enumerate(names):
+        block[row] = column(cols[name], name).to_numpy(zero_copy_only=False)
+    return block
+
+
+_FEW = 100                  # rows up to which numpy is the faster (about even at 100-200)
+_PLAIN = {"float64": {float, type(None)}, "int64": {int}}
+
+
+def _year(year: pa.Array | pa.ChunkedArray, n: int) -> pd.arrays.IntegerArray:
+    """The int32 ``year`` → a nullable Int64 array (numpy gives nulls as NaN: that is the mask)."""
+    if not year.null_count:
+        return pd.arrays.IntegerArray(year.to_numpy(zero_copy_only=False).astype("int64"), np.zeros(n, dtype=bool))
+    values = year.to_numpy(zero_copy_only=False)        # float64, NaN where null
+    mask = np.isnan(values)
+    return pd.arrays.IntegerArray(np.where(mask, 0, values).astype("int64"), mask)
+
+
+def _frame(text: Sequence, year: pd.arrays.IntegerArray, numbers: Sequence[np.ndarray], n: int) -> pd.DataFrame:
+    """The frame from its blocks' contents: the Arrow text columns (in :data:`_TEXT_COLUMNS`
+    order, each kept as is), ``year`` and a 2-D array per :data:`_NUMBER_COLUMNS` dtype.
+
+    pandas' own classes are made directly when this pandas has them: the public route
+    (``ArrowStringArray(...)``, ``create_dataframe_from_blocks``) checks and infers what is
+    known here (types, shapes) at a cost several times that of the making, paid on every
+    document. tests/test_frames_speed.py checks that both routes give the same frame.
+    The column index is a view of one made once: its own object, so that naming one frame's
+    columns (``df.columns.name = ...``) touches no other frame."""
+    columns, index = _column_index().view(), pd.RangeIndex.from_range(range(n))
+    arrays = [_text_array(t) for t in text]
+    if _BlockManager is None:
+        from pandas.api.internals import create_dataframe_from_blocks
+
+        blocks = [(a, np.array([i])) for a, i in zip(arrays, _TEXT_COLUMNS)] + [(year, np.array([_YEAR_COLUMN]))]
+        blocks += [(b, np.array(where)) for b, (_, where) in zip(numbers, _NUMBER_COLUMNS)]
+        return create_dataframe_from_blocks(blocks, index=index, columns=columns)
+    blocks = [_ExtensionBlock(a, ndim=2, placement=_BlockPlacement(i)) for a, i in zip(arrays, _TEXT_COLUMNS)]
+    blocks.append(_ExtensionBlock(year, ndim=2, placement=_BlockPlacement(_YEAR_COLUMN)))
+    blocks += [_NumpyBlock(b, ndim=2, placement=_BlockPlacement(np.array(where)))
+               for b, (_, where) in zip(numbers, _NUMBER_COLUMNS)]
+    mgr = _BlockManager(blocks, [columns, index], verify_integrity=False)
+    return pd.DataFrame._from_mgr(mgr, mgr.axes)
+
+
+def _public_text_array(values: pa.Array | pa.ChunkedArray) -> pd.arrays.ArrowStringArray:
+    return pd.arrays.ArrowStringArray(values, dtype=_STR)
+
+
+#: What a pandas without these constructors raises: the general route, ``Table.to_pandas``.
+_OTHER_PANDAS = (ImportError, TypeError, ValueError, AttributeError)
+try:                                                    # what _frame makes directly
+    from pandas._libs.internals import BlockPlacement as _BlockPlacement
+    from pandas.core.internals.blocks import ExtensionBlock as _ExtensionBlock, NumpyBlock as _NumpyBlock
+    from pandas.core.internals.managers import BlockManager as _BlockManager
+    #: pandas' constructor of a string array from Arrow results, without the checks
+    _text_array = _public_text_array(pa.array([], pa.large_string()))._from_pyarrow_array
+except (ImportError, AttributeError):                   # moved: the public route
+    _BlockManager, _text_array = None, _public_text_array
+
 _TEXT_COLUMNS = [i for i, c in enumerate(COLUMNS) if ARROW_TYPES[c] == pa.large_string()]
+_TEXT_NAMES = [COLUMNS[i] for i in _TEXT_COLUMNS]
 _YEAR_COLUMN = COLUMNS.index("year")
 _NUMBER_COLUMNS = [
     ("float64", [i for i, c in enumerate(COLUMNS) if c in _FLOAT]),
@@ -123,21 +243,6 @@ _NUMBER_COLUMNS = [
 @cache
 def _column_index() -> pd.Index:
     return pd.Index(list(COLUMNS))
-
-
-def frame_of(docs: Iterable[tuple[str, str, Sequence[Record]]]) -> pd.DataFrame:
-    """(doc_id, source, records) per document → the table in COLUMNS order."""
-    doc_ids: list[str] = []
-    sources: list[str] = []
-    recs: list[Record] = []
-    for doc_id, source, rs in docs:
-        if rs:
-            doc_ids += [doc_id] * len(rs)
-            sources += [source] * len(rs)
-            recs += rs
-    table = records_table(recs)
-    table = table.append_column("doc_id", column(doc_ids, "doc_id")).append_column("source", column(sources, "source"))
-    return to_pandas(table)
 
 
 def assemble(pieces: Sequence[pa.Table], docs: Sequence[tuple[str, str, int, int, int]]) -> pd.DataFrame:
