@@ -16,7 +16,7 @@ import pandas as pd
 from . import __version__
 from .cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from .document import DocumentError
-from .output import FORMATS, format_for, write_table
+from .output import FORMATS, format_for, remove_unfinished, write_table
 from .reader import DEFAULT_MAX_MB
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_UNREADABLE = 0, 1, 2
@@ -213,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"extract": cmd_extract, "evaluate": cmd_evaluate}[args.command](args)
     except KeyboardInterrupt as e:
+        remove_unfinished()
         stopped = "terminated" if isinstance(e, Terminated) else "interrupted"
         print(f"tracker: {stopped}; no output was written", file=sys.stderr)
         return 143 if isinstance(e, Terminated) else 130

@@ -7,9 +7,9 @@ import csv
 import functools
 import io
 import os
+import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -30,21 +30,34 @@ def format_for(path: str | None, fmt: str | None) -> str:
     return {"parquet": "parquet", "pq": "parquet", "jsonl": "jsonl", "ndjson": "jsonl"}.get(suffix, "csv")
 
 
+#: Temporary files of the writes in progress: a run stopped at any moment removes them with
+#: :func:`remove_unfinished` (a stop can come between a file's creation and the ``try`` that
+#: would remove it).
+_UNFINISHED: set[Path] = set()
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """A temporary path in the target's folder, renamed over the target only on success.
 
     The target is never opened for writing: until the rename it keeps its old bytes, and a
-    run that fails or is killed leaves at most a hidden ``.NAME.*.tmp`` beside it. The file
-    is flushed to disk before the rename, and gets the permissions a newly created file
-    would (or the old file's), not the owner-only ones of a temporary file.
+    run that fails or is killed leaves at most a hidden ``.NAME.*.tmp`` beside it (one that is
+    stopped, by Ctrl-C or SIGTERM, leaves none). The file is flushed to disk before the
+    rename, and gets the permissions a newly created file would (or the old file's), not the
+    owner-only ones of a temporary file.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    while True:                                       # named before it is made, so always found
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"
+        _UNFINISHED.add(tmp)
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            break
+        except FileExistsError:
+            _UNFINISHED.discard(tmp)                  # another's: never ours to remove
     try:
-        yield Path(tmp)
+        yield tmp
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.chmod(tmp, _mode_for(target))
@@ -53,6 +66,15 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        _UNFINISHED.discard(tmp)
+
+
+def remove_unfinished() -> None:
+    """Remove the temporary files of writes that were stopped part way."""
+    for tmp in list(_UNFINISHED):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        _UNFINISHED.discard(tmp)
 
 
 def _mode_for(target: Path) -> int:
