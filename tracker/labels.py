@@ -484,7 +484,7 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
     → 旧住房成套改造), cue words and place names shed. Returned with the same phrase read
     without that cut (`…全年计划完成投资` rather than 投资), which the theme weighs."""
     a, b = clause
-    raw = text[max(a, prev_end, m.start - 16):m.start]
+    raw = text[max(a, prev_end, m.start - L.METRIC_BEFORE_MAX):m.start]
     after_raw = text[m.end:b]
     if after_raw.startswith(_TRAILING):
         for q in _TRAILING:
@@ -499,7 +499,7 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
                 quoted, after_raw = after_raw[1:].split(close, 1)
                 break
     up_to_number = P.UP_TO_NUMBER.match(after_raw)         # (it always matches, if only "")
-    after = _strip_noise((quoted + (up_to_number.group() if up_to_number else ""))[:16])
+    after = _strip_noise((quoted + (up_to_number.group() if up_to_number else ""))[:L.METRIC_AFTER_MAX])
     cut = _after_last_start(raw)
     metric = _phrase(cut, after, m.quantity)
     return metric, metric if cut == raw else _phrase(raw, after, m.quantity)

@@ -249,6 +249,9 @@ SENTENCE_MAX = 300
 #: A heading is a short line without a closing full stop; its year applies to the lines below it.
 HEADING_MAX = 40
 
+#: How far a metric phrase reaches before the figure and after it (characters).
+METRIC_BEFORE_MAX = 20
+METRIC_AFTER_MAX = 16
 #: Verbs and time words after which, in the stretch before a figure, the thing measured begins:
 #: the metric is what follows the last of them (`…街道今年将新建口袋公园` → 口袋公园). Words that
 #: are also nouns inside metrics (投入, 建设, 目标) are not among them.
