@@ -151,6 +151,14 @@ class Boundaries:
         end = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text)
         return self.text[self.line_starts[i]:end].rstrip("\r\n")
 
+    def line_span(self, i: int) -> tuple[int, int]:
+        """(start, end) of line ``i`` without its line break, for matching in place (no copy)."""
+        start = self.line_starts[i]
+        end = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text)
+        while end > start and self.text[end - 1] in "\r\n":
+            end -= 1
+        return start, end
+
 
 # --- places ---------------------------------------------------------------------------------
 
@@ -595,7 +603,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             sentence = text[s0:s1]
             stripped = sentence.strip()
             years = _named_years(sentence, ctx)
-            in_list = P.LIST_MARKER.match(bounds.line(bounds.line_index(s0))) is not None
+            in_list = P.LIST_MARKER.match(text, *bounds.line_span(bounds.line_index(s0))) is not None
             section: tuple[int | None, str] | None = None
             found = [(p - s0, place, full) for p, place, full in places[bisect_left(place_pos, s0):bisect_left(place_pos, s1)]]
             sentence_keywords = keywords[bisect_left(keyword_pos, s0):bisect_left(keyword_pos, s1)]
