@@ -11,6 +11,7 @@ unknown extension named explicitly.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import random
 import signal
@@ -462,6 +463,65 @@ def test_killing_the_cli_while_it_reads_leaves_the_previous_output_intact(tmp_pa
     assert reading, "the run began writing within a second; the corpus is too small to catch it reading"
     unchanged = out.read_bytes() == before              # (a boolean: see above)
     assert unchanged
+
+
+@pytest.fixture(scope="module")
+def many_documents(tmp_path_factory) -> Path:
+    """Six hundred copies of a seed: seconds of work for two worker processes."""
+    d = tmp_path_factory.mktemp("many-docs")
+    for i in range(600):
+        (d / f"copy{i:03d}.txt").write_bytes(SEED.read_bytes())
+    return d
+
+
+def test_sigterm_to_the_command_alone_stops_its_workers_too(tmp_path, many_documents):
+    """`kill PID` (or a service manager) signals the command, not its worker processes: they
+    are ended with it, and the command does not wait at exit on a worker waiting for work.
+    (A forked worker used to inherit the command's SIGTERM handler, report the stop as a
+    task's failure and wait on; the exit then waited on it for ever.)"""
+    out, before = _previous_output(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "extract", str(many_documents), "-o", str(out), "--no-cache", "-j", "2"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        workers = _children(proc.pid)
+        time.sleep(0.3)                                 # the workers are busy now
+        working = proc.poll() is None
+        proc.send_signal(signal.SIGTERM)                # to the command alone
+        try:
+            _, stderr = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the command did not exit within 30 s of SIGTERM")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert working and len(workers) == 2, "the run ended before its workers were busy; the corpus is too small"
+    assert proc.returncode == 143, stderr.decode()
+    assert b"Traceback" not in stderr
+    assert out.read_bytes() == before and not _temp_files(tmp_path)
+    time.sleep(0.5)
+    assert not [pid for pid in workers if _alive(pid)], "a worker outlived the command"
+
+
+def _children(pid: int) -> list[int]:
+    """The process ids of ``pid``'s children (Linux: /proc)."""
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(c) for t in tasks for c in (t / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,11 @@ Exit status: 0 every input read; 2 some inputs unreadable (the rest is written);
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import math
+import multiprocessing
+import os
 import signal
 import sys
 from pathlib import Path
@@ -213,10 +216,24 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"extract": cmd_extract, "evaluate": cmd_evaluate}[args.command](args)
     except KeyboardInterrupt as e:
+        code = 143 if isinstance(e, Terminated) else 130
+        if argv is not None:                          # called from Python: its caller goes on
+            remove_unfinished()
+            print(f"tracker: {'terminated' if code == 143 else 'interrupted'}; no output was written", file=sys.stderr)
+            return code
+        # run as the program and stopping: a second Ctrl-C or SIGTERM must not cut the cleanup
+        # short; the workers are ended (a SIGTERM to this process alone does not reach them), and
+        # the exit waits on nothing (a worker ended mid-reply would leave the pool's reader waiting)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for child in multiprocessing.active_children():
+            child.terminate()
         remove_unfinished()
-        stopped = "terminated" if isinstance(e, Terminated) else "interrupted"
-        print(f"tracker: {stopped}; no output was written", file=sys.stderr)
-        return 143 if isinstance(e, Terminated) else 130
+        print(f"tracker: {'terminated' if code == 143 else 'interrupted'}; no output was written", file=sys.stderr)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
 
 
 if __name__ == "__main__":

@@ -220,15 +220,16 @@ def _public_text_array(values: pa.Array | pa.ChunkedArray) -> pd.arrays.ArrowStr
     return pd.arrays.ArrowStringArray(values, dtype=_STR)
 
 
-#: What a pandas without these constructors raises: the general route, ``Table.to_pandas``.
-_OTHER_PANDAS = (ImportError, TypeError, ValueError, AttributeError)
+#: What a pandas whose internals differ may raise from the direct route: the general route,
+#: ``Table.to_pandas``, is taken instead (any error: these are pandas' private classes).
+_OTHER_PANDAS = (Exception,)
 try:                                                    # what _frame makes directly
     from pandas._libs.internals import BlockPlacement as _BlockPlacement
     from pandas.core.internals.blocks import ExtensionBlock as _ExtensionBlock, NumpyBlock as _NumpyBlock
     from pandas.core.internals.managers import BlockManager as _BlockManager
     #: pandas' constructor of a string array from Arrow results, without the checks
     _text_array = _public_text_array(pa.array([], pa.large_string()))._from_pyarrow_array
-except (ImportError, AttributeError):                   # moved: the public route
+except Exception:                                       # moved or changed: the public route
     _BlockManager, _text_array = None, _public_text_array
 
 _TEXT_COLUMNS = [i for i, c in enumerate(COLUMNS) if ARROW_TYPES[c] == pa.large_string()]

@@ -31,9 +31,12 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C goes to the whole process group; the parent handles it and stops the pool.
+def _worker_signals() -> None:
+    """Ctrl-C goes to the whole process group: a worker ignores it, and the parent handles it and
+    stops the pool. SIGTERM ends a worker at once (a forked worker would otherwise inherit the
+    command's handler, whose exception a busy worker reports as a task's and goes on)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -63,8 +66,9 @@ def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], jobs: int =
 
     jobs = min(jobs, len(tasks))
     chunksize = max(1, min(32, len(tasks) // (jobs * 16)))
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_ignore_sigint)
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_worker_signals)
     done = 0
+    stopped = False
     try:
         for res in executor.map(func, tasks, chunksize=chunksize):
             done += 1
@@ -73,8 +77,11 @@ def run_tasks(func: Callable[[Task], Result], tasks: Sequence[Task], jobs: int =
         reason = f"internal error: a worker process died ({e or 'killed'})"
         for task in tasks[done:]:
             yield Result(task.index, None, [], reason)
+    except KeyboardInterrupt:
+        stopped = True                  # Ctrl-C or SIGTERM: the caller stops now, not after the workers
+        raise
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        executor.shutdown(wait=not stopped, cancel_futures=True)
 
 
 # --- inputs on shared or object storage ------------------------------------------------------

@@ -181,34 +181,38 @@ def read_bytes(path: str | os.PathLike, max_mb: float = DEFAULT_MAX_MB) -> bytes
     """The file's bytes, or DocumentError with a plain reason.
 
     Never reads more than the limit (plus one byte): a file that grows while it is read, or a
-    device that reports no size, is refused rather than read whole. The file is opened first
-    and what it is asked of the open file (one system call fewer than asking the path twice);
-    without blocking, so that a named pipe is refused rather than waited on.
+    device that reports no size, is refused rather than read whole. The path is asked what it
+    is once (one ``stat``), and only a regular file is opened: never a folder, a named pipe
+    or a device.
     """
     limit = int(max_mb * 1024 * 1024) if math.isfinite(max_mb) else sys.maxsize
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError, ValueError):     # ValueError: a NUL in the path
+        raise DocumentError("no such file or folder") from None
     except PermissionError:
         raise DocumentError("permission denied") from None
-    except FileNotFoundError:
-        raise DocumentError("no such file or folder") from None
     except OSError as e:
-        raise DocumentError("is a folder" if os.path.isdir(path) else f"could not be read ({e.strerror or e})") from None
+        reason = "no such file or folder" if e.errno == errno.ELOOP else f"could not be read ({e.strerror or e})"
+        raise DocumentError(reason) from None
+    if not S_ISREG(st.st_mode):
+        raise DocumentError("is a folder" if S_ISDIR(st.st_mode) else "not a regular file")
+    size = st.st_size
+    if size > limit:
+        raise DocumentError(f"over the size limit of {max_mb:g} MB ({size / 1024 / 1024:.1f} MB)")
     try:
-        with open(fd, "rb", closefd=True) as f:
-            st = os.fstat(fd)
-            if not S_ISREG(st.st_mode):
-                raise DocumentError("is a folder" if S_ISDIR(st.st_mode) else "not a regular file")
-            size = st.st_size
-            if size > limit:
-                raise DocumentError(f"over the size limit of {max_mb:g} MB ({size / 1024 / 1024:.1f} MB)")
+        with open(path, "rb") as f:
             data = f.read(size + 1)                  # one more byte tells a file that grew
             if len(data) > size:
                 data += f.read(limit + 1 - len(data))
-        if len(data) > limit:
-            raise DocumentError(f"over the size limit of {max_mb:g} MB")
-        return data
+    except PermissionError:
+        raise DocumentError("permission denied") from None
     except IsADirectoryError:
         raise DocumentError("is a folder") from None
+    except FileNotFoundError:
+        raise DocumentError("no such file or folder") from None
     except OSError as e:
         raise DocumentError(f"could not be read ({e.strerror or e})") from None
+    if len(data) > limit:
+        raise DocumentError(f"over the size limit of {max_mb:g} MB")
+    return data
