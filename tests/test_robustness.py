@@ -465,13 +465,17 @@ def test_killing_the_cli_while_it_reads_leaves_the_previous_output_intact(tmp_pa
     assert unchanged
 
 
+def _seed_copies(tmp_path_factory, name: str, n: int) -> Path:
+    d = tmp_path_factory.mktemp(name)
+    for i in range(n):
+        (d / f"copy{i:03d}.txt").write_bytes(SEED.read_bytes())
+    return d
+
+
 @pytest.fixture(scope="module")
 def many_documents(tmp_path_factory) -> Path:
     """Six hundred copies of a seed: seconds of work for two worker processes."""
-    d = tmp_path_factory.mktemp("many-docs")
-    for i in range(600):
-        (d / f"copy{i:03d}.txt").write_bytes(SEED.read_bytes())
-    return d
+    return _seed_copies(tmp_path_factory, "many-docs", 600)
 
 
 def test_sigterm_to_the_command_alone_stops_its_workers_too(tmp_path, many_documents):
@@ -527,10 +531,7 @@ def _alive(pid: int) -> bool:
 @pytest.fixture(scope="module")
 def seed_copies(tmp_path_factory) -> Path:
     """Ten copies of a seed: a table of a few hundred rows, more than a pipe holds."""
-    d = tmp_path_factory.mktemp("copies")
-    for i in range(10):
-        (d / f"copy{i}.txt").write_bytes(SEED.read_bytes())
-    return d
+    return _seed_copies(tmp_path_factory, "copies", 10)
 
 
 def test_a_run_that_completes_replaces_the_output_whole(tmp_path, seed_copies):
