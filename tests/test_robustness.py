@@ -408,6 +408,15 @@ def _whole_output(folder: Path, tmp_path: Path) -> bytes:
     return whole.read_bytes()
 
 
+def _start_extract(folder: Path, out: Path, jobs: int) -> subprocess.Popen:
+    """The command extracting ``folder`` to ``out`` in the background, in a session of its own
+    (so that a signal can go to it alone or to its whole group); stderr kept for the test."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracker", "extract", str(folder), "-o", str(out), "--no-cache", "-j", str(jobs)],
+        cwd=out.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), start_new_session=True,
+    )
+
+
 def _temp_files(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.startswith(".out.csv.") and p.name.endswith(".tmp")]
 
@@ -415,10 +424,7 @@ def _temp_files(folder: Path) -> list[Path]:
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
 def test_killing_the_cli_mid_write_leaves_the_previous_output_intact(tmp_path, many_rows, sig):
     out, before = _previous_output(tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tracker", "extract", str(many_rows), "-o", str(out), "--no-cache", "-j", "1"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), start_new_session=True,
-    )
+    proc = _start_extract(many_rows, out, jobs=1)
     try:
         deadline = time.monotonic() + 120
         while not _temp_files(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
@@ -452,10 +458,7 @@ def more_rows(tmp_path_factory) -> Path:
 
 def test_killing_the_cli_while_it_reads_leaves_the_previous_output_intact(tmp_path, more_rows):
     out, before = _previous_output(tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tracker", "extract", str(more_rows), "-o", str(out), "--no-cache", "-j", "1"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(), start_new_session=True,
-    )
+    proc = _start_extract(more_rows, out, jobs=1)
     time.sleep(1.0)
     reading = proc.poll() is None and not _temp_files(tmp_path)
     os.killpg(proc.pid, signal.SIGKILL)
@@ -484,10 +487,7 @@ def test_sigterm_to_the_command_alone_stops_its_workers_too(tmp_path, many_docum
     (A forked worker used to inherit the command's SIGTERM handler, report the stop as a
     task's failure and wait on; the exit then waited on it for ever.)"""
     out, before = _previous_output(tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tracker", "extract", str(many_documents), "-o", str(out), "--no-cache", "-j", "2"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), start_new_session=True,
-    )
+    proc = _start_extract(many_documents, out, jobs=2)
     try:
         deadline = time.monotonic() + 60
         while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
