@@ -127,6 +127,16 @@ class Boundaries:
         """The length of line ``i`` with its line break."""
         return (self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text)) - self.line_starts[i]
 
+    def may_be_short(self, i: int, n: int) -> bool:
+        """False when ``line(i).strip()`` is surely longer than ``n`` (read without copying it)."""
+        a, length = self.line_starts[i], self.line_length(i)
+        if length <= n + 2:
+            return True
+        b = a + length
+        while b > a and self.text[b - 1] in "\r\n":
+            b -= 1
+        return self.text[a].isspace() or self.text[b - 1].isspace()
+
     def line_head(self, i: int, n: int) -> str:
         """``line(i).lstrip()[:n]``, without copying a long line."""
         a = self.line_starts[i]
@@ -163,17 +173,16 @@ def place_mentions(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[
     """(position, place, is_full_name) of every place named in ``text[lo:hi]`` (positions in
     ``text``); a short form only where the characters around it do not make it another word
     (黄浦江, 普陀山, 小宝山). ``lo`` and ``hi`` should fall at line breaks, which no name crosses."""
+    found = []
     words = _place_words()
     whole = lo == 0 and (hi is None or hi >= len(text))
-    matches = P.place_pattern().indexes(text if whole else text[lo:hi])
-    block_after, block_before = L.SHORT_PLACE_BLOCK_AFTER, L.SHORT_PLACE_BLOCK_BEFORE
-    found = []
-    for i, start, end in matches:
-        place, full = words[i]
+    for i, start, end in P.place_pattern().indexes(text if whole else text[lo:hi]):
         if not whole:
             start, end = start + lo, end + lo
-        if full or not (text.startswith(block_after, end) or (start and text[start - 1] in block_before)):
-            found.append((start, place, full))
+        place, full = words[i]
+        if not full and (text.startswith(L.SHORT_PLACE_BLOCK_AFTER, end) or text[max(0, start - 1):start] in L.SHORT_PLACE_BLOCK_BEFORE):
+            continue
+        found.append((start, place, full))
     return found
 
 
@@ -283,19 +292,12 @@ def theme_matches(text: str, offset: int = 0) -> list[tuple[int, str, float]]:
     return [(start + offset, *info[i]) for i, start, _ in P.theme_pattern().indexes(text)]
 
 
-def theme_score(found: list[tuple[int, str, float]], factor: float = 1.0,
-                score: dict[str, float] | None = None) -> dict[str, float]:
-    """The weights of the keywords ``found`` summed by theme (times ``factor``), added to ``score``."""
-    score = {} if score is None else score
-    for _, theme, weight in found:
-        score[theme] = score.get(theme, 0.0) + factor * weight
-    return score
-
-
-def theme_of(metric: str, clause: list[tuple[int, str, float]], sentence: dict[str, float]) -> str:
-    """The theme whose keywords weigh most in the metric (×3), the clause (×2) and the sentence
-    (``sentence``: its ``theme_score``, summed once for all its figures)."""
-    score = theme_score(clause, 2.0, theme_score(_metric_theme_matches(metric), 3.0, dict(sentence)))
+def theme_of(metric: str, clause: list[tuple[int, str, float]], sentence: list[tuple[int, str, float]]) -> str:
+    """The theme whose keywords weigh most in the metric (×3), the clause (×2) and the sentence."""
+    score: dict[str, float] = {}
+    for factor, found in ((3, _metric_theme_matches(metric)), (2, clause), (1, sentence)):
+        for _, theme, weight in found:
+            score[theme] = score.get(theme, 0.0) + factor * weight
     if not score:
         return ""
     best = max(score.values())
@@ -419,17 +421,10 @@ class Sections:
         """(year, kind) a figure at ``pos`` inherits: the opening of its paragraph (`2024年，…`;
         a year before publication makes its figures results), else its section's."""
         i = self.bounds.line_index(pos)
-        if self.next < i:                               # the lines above, read once (inlined: hot)
-            text, starts, longest = self.bounds.text, self.bounds.line_starts, L.HEADING_MAX + 2
-            for j in range(self.next, i):
-                a, b = starts[j], starts[j + 1]         # j < i: line j has a next line
-                if text[b - 1] == "\n":                 # the line break: \n, \r\n or a lone \r
-                    b -= 1
-                if b > a and text[b - 1] == "\r":
-                    b -= 1
-                if b - a <= longest or text[a].isspace() or text[b - 1].isspace():   # else surely too long
-                    self._read(text[a:b].strip())
-            self.next = i
+        while self.next < i:
+            if self.bounds.may_be_short(self.next, L.HEADING_MAX):
+                self._read(self.bounds.line(self.next).strip())
+            self.next += 1
         if self._opening[0] != i:
             self._opening = (i, _named_years(self.bounds.line_head(i, 8), self.ctx))
         opening = self._opening[1]
@@ -611,7 +606,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             in_list = P.LIST_MARKER.match(text, *bounds.line_span(bounds.line_index(s0))) is not None
             section: tuple[int | None, str] | None = None
             found = [(p - s0, place, full) for p, place, full in places[bisect_left(place_pos, s0):bisect_left(place_pos, s1)]]
-            sentence_score = theme_score(keywords[bisect_left(keyword_pos, s0):bisect_left(keyword_pos, s1)])
+            sentence_keywords = keywords[bisect_left(keyword_pos, s0):bisect_left(keyword_pos, s1)]
         c0, c1 = bounds.clause(m.start, m.end, s0, s1)
         prefix, suffix = text[s0:m.start], text[m.end:s1]
         if "|" in sentence and headers is None:
@@ -652,7 +647,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             theme=theme_of(
                 wide_metric,
                 keywords[bisect_left(keyword_pos, c0):bisect_left(keyword_pos, c1)],
-                sentence_score,
+                sentence_keywords,
             ) or (rows[-1].theme if rows and rows[-1].start >= lo else L.DEFAULT_THEME),
             kind=kind,
             metric=metric, value=m.value, unit=m.unit, value_norm=m.value_norm,
