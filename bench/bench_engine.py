@@ -324,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {what}: {value}", file=sys.stderr, flush=True)
 
     print(f"tracker {tracker.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} cores", file=sys.stderr)
+    # the interpreter's build matters as much as the code: CPython built with PGO and LTO runs
+    # Python code about a fifth faster than a build without them (see the README)
+    report("interpreter", f"{os.path.realpath(sys.executable)} (Python {sys.version.split()[0]})")
     seeds = [p.read_text(encoding="utf-8") for p in sorted(RAW.iterdir())]
     tracker.extract_text(seeds[0])                                  # compile patterns, load tables
     seed_density = density(seeds)
