@@ -147,3 +147,43 @@ def test_other_tables_are_written_as_pandas_writes_them(df):
     got = io.BytesIO()
     output.write_csv(df, got)
     assert got.getvalue() == df.to_csv(index=False).encode("utf-8")
+
+
+class _Stop:
+    """Raises Ctrl-C's KeyboardInterrupt (or SIGTERM's Terminated) once ``after`` has run."""
+
+    def __init__(self, after, signal_name: str):
+        self.after, self.signal_name = after, signal_name
+
+    def __call__(self, *args, **kwargs):
+        from tracker.__main__ import Terminated
+
+        self.after(*args, **kwargs)
+        raise Terminated if self.signal_name == "SIGTERM" else KeyboardInterrupt
+
+
+@pytest.mark.parametrize("stop_after, signal_name, code, said, output", [
+    # stopped while extracting: the previous output stays, and the command says nothing was written
+    ("extract_paths", "SIGINT", 130, "tracker: interrupted; no output was written", "previous"),
+    ("extract_paths", "SIGTERM", 143, "tracker: terminated; no output was written", "previous"),
+    # stopped once the new output was renamed into place: it is whole, and the command says so
+    ("write_or_say", "SIGINT", 130, "tracker: interrupted after {out} was written in full", "new"),
+    ("write_or_say", "SIGTERM", 143, "tracker: terminated after {out} was written in full", "new"),
+])
+def test_a_stopped_run_says_whether_its_output_was_written(tmp_path, monkeypatch, capsys, stop_after, signal_name, code, said, output):
+    import tracker.__main__ as cli
+    import tracker.pipeline as pipeline
+
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"previous output\n")
+    if stop_after == "extract_paths":
+        monkeypatch.setattr(pipeline, "extract_paths", _Stop(pipeline.extract_paths, signal_name))
+    else:
+        monkeypatch.setattr(cli, "write_or_say", _Stop(cli.write_or_say, signal_name))
+    assert cli.main(["extract", str(SEED), "-o", str(out), "--no-cache", "-j", "1"]) == code
+    assert capsys.readouterr().err.strip().splitlines()[-1] == said.format(out=out)
+    data = out.read_bytes()
+    assert (data == b"previous output\n") == (output == "previous")
+    if output == "new":
+        assert data.startswith(b"\xef\xbb\xbfdoc_id,") and b"122\xe4\xba\xbf\xe5\x85\x83" in data     # 122亿元
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

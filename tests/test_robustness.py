@@ -441,6 +441,8 @@ def test_killing_the_cli_mid_write_leaves_the_previous_output_intact(tmp_path, m
     intact = after == before or after == _whole_output(many_rows, tmp_path)
     assert intact, f"the output was left half-written ({len(after):,} bytes; it had {len(before):,})"
     assert b"Traceback" not in stderr
+    if proc.returncode in (130, 143):                               # stopped: it says what it left
+        assert (b"no output was written" in stderr) == (after == before), stderr.decode()
     if sig in (signal.SIGINT, signal.SIGTERM) and after == before:
         assert proc.returncode == (130 if sig == signal.SIGINT else 143)
         assert not _temp_files(tmp_path)                            # a stopped run cleans up

@@ -19,7 +19,7 @@ import pandas as pd
 from . import __version__
 from .cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from .document import DocumentError
-from .output import FORMATS, format_for, remove_unfinished, write_table
+from .output import FORMATS, format_for, remove_unfinished, write_table, written
 from .reader import DEFAULT_MAX_MB
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_UNREADABLE = 0, 1, 2
@@ -205,7 +205,14 @@ def _terminate(signum, frame) -> None:
     raise Terminated
 
 
+def _stopped(code: int, done: list[str]) -> str:
+    """What a stopped run says: whether its output (``done``: written in full) is there."""
+    how = "terminated" if code == 143 else "interrupted"
+    return f"tracker: {how} after {done[-1]} was written in full" if done else f"tracker: {how}; no output was written"
+
+
 def main(argv: list[str] | None = None) -> int:
+    already = len(written())
     if argv is None:
         signal.signal(signal.SIGTERM, _terminate)
         # Run as the program: what is imported by now stays to the end, so the garbage collector
@@ -219,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         code = 143 if isinstance(e, Terminated) else 130
         if argv is not None:                          # called from Python: its caller goes on
             remove_unfinished()
-            print(f"tracker: {'terminated' if code == 143 else 'interrupted'}; no output was written", file=sys.stderr)
+            print(_stopped(code, written()[already:]), file=sys.stderr)
             return code
         # run as the program and stopping: a second Ctrl-C or SIGTERM must not cut the cleanup
         # short; the workers are ended (a SIGTERM to this process alone does not reach them), and
@@ -229,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         for child in multiprocessing.active_children():
             child.terminate()
         remove_unfinished()
-        print(f"tracker: {'terminated' if code == 143 else 'interrupted'}; no output was written", file=sys.stderr)
+        print(_stopped(code, written()[already:]), file=sys.stderr)
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()

@@ -34,6 +34,9 @@ def format_for(path: str | None, fmt: str | None) -> str:
 #: :func:`remove_unfinished` (a stop can come between a file's creation and the ``try`` that
 #: would remove it).
 _UNFINISHED: set[Path] = set()
+#: Targets renamed into place by this process, in order (a run stopped after its rename has
+#: written its output in full, and says so).
+_WRITTEN: list[str] = []
 
 
 @contextlib.contextmanager
@@ -62,11 +65,17 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             os.fsync(f.fileno())
         os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
+        _WRITTEN.append(str(path))
         _fsync_dir(target.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         _UNFINISHED.discard(tmp)
+
+
+def written() -> list[str]:
+    """The outputs this process has written in full (renamed into place), oldest first."""
+    return list(_WRITTEN)
 
 
 def remove_unfinished() -> None:
