@@ -53,10 +53,23 @@ def test_a_folder_gets_partitioned_parquet(client, reference, tmp_path: Path):
     out = tmp_path / "parts"
     out.mkdir()
     (out / "part-00000099.parquet").write_bytes(b"stale part of an earlier run")
+    (out / ".part-00000002.parquet.4242.1.tmp").write_bytes(b"a part whose worker was killed mid-write")
     rows, errors, n = extract_dask([str(RAW)], scheduler=client, out=str(out), partition_size=2)
     assert rows is None and errors.empty and n == len(reference.rows)
     assert sorted(p.name for p in out.iterdir()) == ["part-00000000.parquet", "part-00000002.parquet", "part-00000004.parquet"]
     pd.testing.assert_frame_equal(pd.read_parquet(out), reference.rows)
+
+
+def test_a_part_that_fails_to_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch):
+    from tracker.parallel import _write_part
+
+    def fail(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", fail)
+    with pytest.raises(OSError):
+        _write_part(tracker.extract_text("新建幼儿园3所。"), str(tmp_path), "part-00000000.parquet")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_fsspec_urls_are_listed_and_read_by_the_workers(client, reference):

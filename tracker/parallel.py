@@ -7,6 +7,7 @@ one document at a time, so memory holds the rows, not the corpus.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -171,13 +172,20 @@ def _write_part(df: pd.DataFrame, out: str, name: str) -> None:
     target = f"{root.rstrip('/')}/{name}"
     local = "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
     tmp = f"{root.rstrip('/')}/.{name}.{os.getpid()}.{threading.get_ident()}.tmp" if local else target
-    with fs.open(tmp, "wb") as f:
-        df.to_parquet(f, index=False)
-    if local:
-        os.replace(tmp, target)
+    try:
+        with fs.open(tmp, "wb") as f:
+            df.to_parquet(f, index=False)
+        if local:
+            os.replace(tmp, target)
+    except BaseException:
+        if local:                                     # a failed or stopped write leaves nothing
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
 
 
 def _clear_stale_parts(out: str, keep: set[str]) -> None:
+    """Remove what earlier runs left in ``out`` that this one did not write."""
     import fsspec
 
     fs, root = fsspec.core.url_to_fs(out)
@@ -185,7 +193,10 @@ def _clear_stale_parts(out: str, keep: set[str]) -> None:
         return
     for p in fs.ls(root, detail=False):
         name = p.rstrip("/").rsplit("/", 1)[-1]
-        if name.startswith("part-") and name.endswith(".parquet") and name not in keep:
+        stale = name.startswith("part-") and name.endswith(".parquet") and name not in keep
+        # …and the temporary files of parts whose worker was killed mid-write in an earlier run
+        unfinished = name.startswith(".part-") and name.endswith(".tmp")
+        if stale or unfinished:
             fs.rm(p)
 
 
