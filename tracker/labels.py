@@ -492,7 +492,15 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
     → 旧住房成套改造), cue words and place names shed. Returned with the same phrase read
     without that cut (`…全年计划完成投资` rather than 投资), which the theme weighs."""
     a, b = clause
-    raw = text[max(a, prev_end, m.start - L.METRIC_BEFORE_MAX):m.start]
+    lo = max(a, prev_end)
+    # the phrase before the figure reaches METRIC_BEFORE_MAX characters beyond the cue words
+    # that stand right before it (…总投资分别同比增长91%: the cap does not count 分别同比增长)
+    reach = L.METRIC_BEFORE_MAX
+    last = text[m.start - 1:m.start]
+    if last and (last in P.METRIC_TRAILING_LAST or last.isspace()):
+        cue = P.METRIC_TRAILING_NOISE.search(text, max(lo, m.start - L.METRIC_CUE_MAX), m.start)
+        reach += m.start - cue.start() if cue else 0
+    raw = text[max(lo, m.start - reach):m.start]
     after_raw = text[m.end:b]
     if after_raw.startswith(_TRAILING):
         for q in _TRAILING:
@@ -516,10 +524,11 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
 def _phrase(before: str, after: str, quantity: str) -> str:
     """The metric from the phrases before and after a figure (both cut to its clause)."""
     before = _strip_noise(before)
-    if P.QUANTITY_START.search(before):               # another figure before: what follows it
-        last = None
-        for last in P.QUANTITY.finditer(before):      # (前三季度固定资产投资 → 固定资产投资)
-            pass
+    if P.QUANTITY_START.search(before):               # another figure or a date before: what follows it
+        last = None                                   # (2023年全区固定资产投资 → 固定资产投资), but not
+        for m in P.QUANTITY.finditer(before):         # after a per-unit denominator (每千人口床位数)
+            if not before.endswith(L.PER_UNIT_BEFORE, 0, m.start()):
+                last = m
         if last:
             before = _strip_noise(before[last.end():])
     if before in L.COORDINATORS:

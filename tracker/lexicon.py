@@ -144,6 +144,9 @@ ARTICLE_CLASSIFIERS: tuple[str, ...] = (
 )
 #: A bare 十/百/千/万 after these words is indefinite (`数十个`, `上百家`, `近百`).
 INDEFINITE_BEFORE: tuple[str, ...] = ("数", "几", "上", "近", "逾", "好", "每")
+#: A number after these is the denominator of a per-unit figure (`每千人口床位6张`): part of the
+#: metric, not a figure of its own.
+PER_UNIT_BEFORE: tuple[str, ...] = ("每",)
 #: A numeral after these is a weekday (`周一至周五`), not a figure.
 WEEKDAY_BEFORE: tuple[str, ...] = ("周", "星期", "礼拜")
 #: A bare 度 is energy only near one of these (`年发电量超过100万度`); else it is a degree.
@@ -251,6 +254,9 @@ HEADING_MAX = 40
 
 #: How far a metric phrase reaches before the figure and after it (characters).
 METRIC_BEFORE_MAX = 20
+#: How far back the cue words right before a figure (分别同比增长) are looked for: they do not count
+#: towards METRIC_BEFORE_MAX.
+METRIC_CUE_MAX = 12
 METRIC_AFTER_MAX = 16
 #: Verbs and time words after which, in the stretch before a figure, the thing measured begins:
 #: the metric is what follows the last of them (`…街道今年将新建口袋公园` → 口袋公园). Words that

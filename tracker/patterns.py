@@ -190,13 +190,14 @@ UP_TO_NUMBER = _re.compile("(?:(?![约近超逾]?[0-9０-９]).)*")
 METRIC_START = _re.compile(alternation(L.METRIC_STARTS_AFTER))
 _METRIC_PUNCT_CHARS = "“”\"'‘’《》()（）[]【】:：,，、"
 _METRIC_PUNCT = rf"[\s{_re.escape(_METRIC_PUNCT_CHARS)}]"
-METRIC_LEADING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(L.METRIC_LEADING_NOISE)})+")
+_METRIC_LEADING_WORDS = (*L.METRIC_LEADING_NOISE, *L.REPORT_PERIODS)          # …and periods: 前三季度
+METRIC_LEADING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(_METRIC_LEADING_WORDS)})+")
 METRIC_TRAILING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(L.METRIC_TRAILING_NOISE)})+$")
 #: The characters trailing noise can end with (besides white space): a phrase ending otherwise
 #: has none, and the costly search for it is skipped.
 METRIC_TRAILING_LAST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[-1] for w in L.METRIC_TRAILING_NOISE))
 #: Likewise the characters leading noise can begin with (besides white space).
-METRIC_LEADING_FIRST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[0] for w in L.METRIC_LEADING_NOISE))
+METRIC_LEADING_FIRST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[0] for w in _METRIC_LEADING_WORDS))
 
 
 class WordMatcher:

@@ -1,0 +1,43 @@
+"""The metric phrase, exactly: each case names a sentence, a figure in it and the metric it must get.
+
+``test_labels.py`` checks metrics loosely and in aggregate over whole documents; these cases pin
+the rules of ``labels.metric_of`` one by one, so that a change to a rule shows which sentence it
+moved.
+"""
+from __future__ import annotations
+
+import pytest
+
+import tracker
+
+CASES = [
+    # (id, sentence, surface, metric)
+    # the phrase before the figure, from its last verb on
+    ("verb-cut", "今年普陀将启动旧住房成套改造8.07万平方米，分类实施150万平方米“美丽家园”建设。", "8.07万平方米", "旧住房成套改造"),
+    ("verb-cut-town", "曹杨新村街道今年将完成既有多层住宅加装电梯40台。", "40台", "既有多层住宅加装电梯"),
+    ("verb-cut-new", "新建口袋公园3座。", "3座", "口袋公园"),
+    # a count takes the noun after it; a quoted name counts whole, its quotes shed
+    ("count-quoted", "全区已建成131个“15分钟社区生活圈”。", "131个", "15分钟社区生活圈"),
+    ("count-bare-noun", "首批扶持7个项目近6000万元。", "7个", "扶持项目"),
+    ("after-verb-quoted", "分类实施150万平方米“美丽家园”建设。", "150万平方米", "美丽家园建设"),
+    # a long name stays whole (20 characters before the figure)
+    ("long-fund-name", "2024年，松江区发起设立松江区先进制造业产业转型升级发展基金5亿元。", "5亿元", "先进制造业产业转型升级发展基金"),
+    # the cue words right before the figure do not count towards those 20 characters
+    ("cue-words-not-counted", "前三季度，嘉定区规模以上工业战略性新兴产业总产值累计同比增长9.6%。", "9.6%", "规模以上工业战略性新兴产业总产值"),
+    ("cue-words-coordinated", "今年全区新能源领域投资备案项目和总投资分别同比增长91%和329%。", "91%", "新能源领域投资备案项目和总投资"),
+    # a reporting period, a year or an article before the thing measured is shed
+    ("period-first", "前三季度固定资产投资完成85亿元。", "85亿元", "固定资产投资"),
+    ("period-after-comma", "上半年，全区规模以上工业总产值完成420亿元。", "420亿元", "规模以上工业总产值"),
+    ("period-since", "今年以来全区新增市场主体1.2万户。", "1.2万户", "市场主体"),
+    ("year-first", "2023年全区固定资产投资增长8%。", "8%", "固定资产投资"),
+    ("article", "启动一批重大项目共12个。", "12个", "重大项目"),
+    # a per-unit denominator is part of the metric (GUIDELINES: 每千人口床位6张)
+    ("per-unit", "全区每千人口医疗机构床位数达到6.5张。", "6.5张", "每千人口医疗机构床位数"),
+]
+
+
+@pytest.mark.parametrize("sentence, surface, metric", [pytest.param(*c[1:], id=c[0]) for c in CASES])
+def test_metric(sentence, surface, metric):
+    rows = tracker.extract_text(sentence)
+    got = rows.loc[rows["surface"] == surface, "metric"].tolist()
+    assert got[:1] == [metric], f"{surface} in {sentence}: {got}"
