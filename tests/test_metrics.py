@@ -20,6 +20,9 @@ CASES = [
     ("count-quoted", "全区已建成131个“15分钟社区生活圈”。", "131个", "15分钟社区生活圈"),
     ("count-bare-noun", "首批扶持7个项目近6000万元。", "7个", "扶持项目"),
     ("after-verb-quoted", "分类实施150万平方米“美丽家园”建设。", "150万平方米", "美丽家园建设"),
+    ("quotes-inside", "虹桥街道将完成“美丽家园”改造5万平方米。", "5万平方米", "美丽家园改造"),
+    # a space ends the phrase after a figure (a headline's clauses: …80个 超额完成年初计划)
+    ("space-ends-after", "今年全市已建成口袋公园80个 超额完成年初计划", "80个", "口袋公园"),
     # a long name stays whole (20 characters before the figure)
     ("long-fund-name", "2024年，松江区发起设立松江区先进制造业产业转型升级发展基金5亿元。", "5亿元", "先进制造业产业转型升级发展基金"),
     # the cue words right before the figure do not count towards those 20 characters

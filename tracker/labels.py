@@ -483,6 +483,8 @@ def _after_last_start(s: str) -> str:
 _TRAILING = tuple(L.TRAILING_QUALIFIERS)
 _VERBS = tuple(L.METRIC_STARTS_AFTER)
 _QUOTE_OPENS = frozenset(a for a, _ in L.QUOTE_PAIRS)
+#: Quote marks are shed from a metric, wherever they stand (“美丽家园”改造 → 美丽家园改造).
+_UNQUOTE = str.maketrans("", "", "".join(a + b for a, b in L.QUOTE_PAIRS))
 
 
 def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> tuple[str, str]:
@@ -502,6 +504,9 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
         reach += m.start - cue.start() if cue else 0
     raw = text[max(lo, m.start - reach):m.start]
     after_raw = text[m.end:b]
+    space = P.WHITESPACE.search(after_raw)
+    if space:
+        after_raw = after_raw[:space.start()]
     if after_raw.startswith(_TRAILING):
         for q in _TRAILING:
             if after_raw.startswith(q):
@@ -517,8 +522,8 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
     up_to_number = P.UP_TO_NUMBER.match(after_raw)         # (it always matches, if only "")
     after = _strip_noise((quoted + (up_to_number.group() if up_to_number else ""))[:L.METRIC_AFTER_MAX])
     cut = _after_last_start(raw)
-    metric = _phrase(cut, after, m.quantity)
-    return metric, metric if cut == raw else _phrase(raw, after, m.quantity)
+    metric = _phrase(cut, after, m.quantity).translate(_UNQUOTE)
+    return metric, metric if cut == raw else _phrase(raw, after, m.quantity).translate(_UNQUOTE)
 
 
 def _phrase(before: str, after: str, quantity: str) -> str:

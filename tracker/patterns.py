@@ -164,6 +164,7 @@ TABLE_RULE = regex.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 LINE_BREAK = _re.compile(r"\r\n|\r|\n")
 #: Lines: text between line breaks (\n, \r\n or a lone \r).
 LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+WHITESPACE = _re.compile(r"\s")
 #: Han characters, for telling prose lines from navigation.
 HAN = regex.compile(r"\p{Han}")
 
