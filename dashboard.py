@@ -78,10 +78,12 @@ def load_document(source: str, doc_id: str, upload: bytes | None = None) -> trac
     return tracker.read_document(source)
 
 
-def uploads() -> tuple[list[pd.DataFrame], dict[str, bytes]]:
+def uploads(taken: set[str]) -> tuple[list[pd.DataFrame], dict[str, bytes]]:
     """Rows of the documents uploaded this session, and their bytes by source for reading.
 
-    An upload's name only labels it: it is never used as a path, and nothing is written.
+    An upload's name only labels it: it is never used as a path, and nothing is written. An
+    upload named like a document of the folder (``taken``: their doc_ids) is told apart as
+    ``upload/NAME``, as two inputs sharing a name are on the command line.
     """
     files = st.file_uploader(
         "添加文件 · Add documents", type=[s.lstrip(".") for s in SUFFIXES],
@@ -107,6 +109,8 @@ def uploads() -> tuple[list[pd.DataFrame], dict[str, bytes]]:
             else:
                 st.success(f"{name}: {len(rows)} figures added.")
             if rows is not None and len(rows):
+                if taken.intersection(rows["doc_id"]):
+                    rows = rows.assign(doc_id="upload/" + rows["doc_id"])
                 frames.append(rows)
                 originals.update(dict.fromkeys(rows["source"].unique(), data))
     return frames, originals
@@ -246,7 +250,7 @@ def main() -> None:
                   icon=":material/refresh:", help=f"Look for new or changed files now (the "
                   f"folder is checked again on any click after {RECHECK_S} s).")
         rows, errors = load_data(folder, fingerprint(folder))
-        added, originals = uploads()
+        added, originals = uploads(set(rows["doc_id"]))
         everything = pd.concat([rows, *added], ignore_index=True) if added else rows
         restore_from_url(everything)
         selections, search = filters(everything)

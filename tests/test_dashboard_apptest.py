@@ -118,6 +118,21 @@ def test_an_upload_adds_its_rows(corpus):
     assert "新建幼儿园" in at.html[-1].value
 
 
+def test_an_upload_named_like_a_corpus_file_is_told_apart(corpus):
+    """Its rows are another document's: their own doc_id (upload/NAME), counted apart."""
+    name = sorted(CORPUS.glob("*.txt"))[0].name
+    stem = Path(name).stem
+    assert stem in set(corpus["doc_id"])
+    at = run()
+    at.file_uploader(key="upload").set_value((name, UPLOAD, "text/plain")).run()
+    assert not at.exception
+    table = shown(at)
+    assert len(table) == len(corpus) + len(tracker.extract_bytes(UPLOAD, name).rows)
+    # the upload has no title line, so the table names it by its doc_id
+    assert (table["document"] == f"upload/{stem}").sum() == len(tracker.extract_bytes(UPLOAD, name).rows) > 0
+    assert any(c.value.startswith(f"{corpus['doc_id'].nunique() + 1} documents") for c in at.caption)
+
+
 @pytest.mark.parametrize("name, data, says", [
     ("big.txt", b"x" * (6 * 2**20), "over the 5 MB limit"),
     ("scan.txt", b"%PDF-1.7 binary", "could not be read"),
