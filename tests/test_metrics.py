@@ -23,10 +23,13 @@ CASES = [
     ("quotes-inside", "虹桥街道将完成“美丽家园”改造5万平方米。", "5万平方米", "美丽家园改造"),
     # a space ends the phrase after a figure (a headline's clauses: …80个 超额完成年初计划)
     ("space-ends-after", "今年全市已建成口袋公园80个 超额完成年初计划", "80个", "口袋公园"),
+    ("space-in-quoted-name", "11月底建成20个“15 分钟就业服务圈”站点。", "20个", "15 分钟就业服务圈站点"),
+    ("space-before-latin", "今年全区新增3个 AI 应用场景。", "3个", "AI 应用场景"),
     # a long name stays whole (20 characters before the figure)
     ("long-fund-name", "2024年，松江区发起设立松江区先进制造业产业转型升级发展基金5亿元。", "5亿元", "先进制造业产业转型升级发展基金"),
     # the cue words right before the figure do not count towards those 20 characters
     ("cue-words-not-counted", "前三季度，嘉定区规模以上工业战略性新兴产业总产值累计同比增长9.6%。", "9.6%", "规模以上工业战略性新兴产业总产值"),
+    ("cap-across-a-verb", "预计全社会研发经费支出占地区生产总值的比重达6.8%。", "6.8%", "全社会研发经费支出占地区生产总值的比重"),
     ("cue-words-coordinated", "今年全区新能源领域投资备案项目和总投资分别同比增长91%和329%。", "91%", "新能源领域投资备案项目和总投资"),
     # a reporting period, a year or an article before the thing measured is shed
     ("period-first", "前三季度固定资产投资完成85亿元。", "85亿元", "固定资产投资"),

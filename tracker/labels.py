@@ -496,17 +496,20 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
     a, b = clause
     lo = max(a, prev_end)
     # the phrase before the figure reaches METRIC_BEFORE_MAX characters beyond the cue words
-    # that stand right before it (…总投资分别同比增长91%: the cap does not count 分别同比增长)
+    # right before it (…总投资分别同比增长91%: the cap does not count 分别同比增长) …
     reach = L.METRIC_BEFORE_MAX
-    last = text[m.start - 1:m.start]
-    if last and (last in P.METRIC_TRAILING_LAST or last.isspace()):
-        cue = P.METRIC_TRAILING_NOISE.search(text, max(lo, m.start - L.METRIC_CUE_MAX), m.start)
-        reach += m.start - cue.start() if cue else 0
-    raw = text[max(lo, m.start - reach):m.start]
+    if text[m.start - 1:m.start] in P.METRIC_CUE_LAST:
+        cue = P.METRIC_TRAILING_CUES.search(text, max(lo, m.start - L.METRIC_CUE_MAX), m.start)
+        if cue:
+            reach += m.start - cue.start()
+    start = max(lo, m.start - reach)
+    if start > lo:                                    # … and where the cap cuts a verb in two, the
+        for w in P.METRIC_START.finditer(text, start - 2, min(start + 2, m.start)):    # phrase begins
+            if w.start() < start < w.end():          # after it (预|计全社会… → 全社会…)
+                start = w.end()
+                break
+    raw = text[start:m.start]
     after_raw = text[m.end:b]
-    space = P.WHITESPACE.search(after_raw)
-    if space:
-        after_raw = after_raw[:space.start()]
     if after_raw.startswith(_TRAILING):
         for q in _TRAILING:
             if after_raw.startswith(q):
@@ -519,6 +522,9 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
             if after_raw.startswith(open_) and close in after_raw[1:]:
                 quoted, after_raw = after_raw[1:].split(close, 1)
                 break
+    space = P.CLAUSE_SPACE.search(after_raw)          # a headline's clauses: 口袋公园80个 超额完成…
+    if space:
+        after_raw = after_raw[:space.start()]
     up_to_number = P.UP_TO_NUMBER.match(after_raw)         # (it always matches, if only "")
     after = _strip_noise((quoted + (up_to_number.group() if up_to_number else ""))[:L.METRIC_AFTER_MAX])
     cut = _after_last_start(raw)

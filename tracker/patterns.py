@@ -164,7 +164,9 @@ TABLE_RULE = regex.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 LINE_BREAK = _re.compile(r"\r\n|\r|\n")
 #: Lines: text between line breaks (\n, \r\n or a lone \r).
 LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-WHITESPACE = _re.compile(r"\s")
+#: White space that parts two clauses of a headline (`口袋公园80个 超额完成年初计划`): before Han
+#: text, after Han text or at the start of the phrase after a figure (`3 个 AI 应用` is no break).
+CLAUSE_SPACE = regex.compile(r"(?:^|(?<=\p{Han}))\s+(?=\p{Han})")
 #: Han characters, for telling prose lines from navigation.
 HAN = regex.compile(r"\p{Han}")
 
@@ -194,6 +196,10 @@ _METRIC_PUNCT = rf"[\s{_re.escape(_METRIC_PUNCT_CHARS)}]"
 _METRIC_LEADING_WORDS = (*L.METRIC_LEADING_NOISE, *L.REPORT_PERIODS)          # …and periods: 前三季度
 METRIC_LEADING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(_METRIC_LEADING_WORDS)})+")
 METRIC_TRAILING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(L.METRIC_TRAILING_NOISE)})+$")
+#: The cue words (no punctuation, no white space) right before a figure: they do not count towards
+#: how far the phrase before it reaches (see ``labels.metric_of``).
+METRIC_TRAILING_CUES = _re.compile(f"(?:{alternation(L.METRIC_TRAILING_NOISE)})+$")
+METRIC_CUE_LAST = frozenset(w[-1] for w in L.METRIC_TRAILING_NOISE)
 #: The characters trailing noise can end with (besides white space): a phrase ending otherwise
 #: has none, and the costly search for it is skipped.
 METRIC_TRAILING_LAST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[-1] for w in L.METRIC_TRAILING_NOISE))
