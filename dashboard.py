@@ -78,18 +78,20 @@ def load_document(source: str, doc_id: str, upload: bytes | None = None) -> trac
     return tracker.read_document(source)
 
 
-def uploads(taken: set[str]) -> tuple[list[pd.DataFrame], dict[str, bytes]]:
+def uploads(shown: pd.DataFrame) -> tuple[list[pd.DataFrame], dict[str, bytes]]:
     """Rows of the documents uploaded this session, and their bytes by source for reading.
 
-    An upload's name only labels it: it is never used as a path, and nothing is written. An
-    upload named like a document of the folder (``taken``: their doc_ids) is told apart as
-    ``upload/NAME``, as two inputs sharing a name are on the command line.
+    An upload's name only labels it: it is never used as a path, and nothing is written. One
+    named like a document already ``shown`` or like an earlier upload is told apart
+    (``upload/NAME``, ``upload/NAME~2``: ``table.distinct_upload``).
     """
     files = st.file_uploader(
         "添加文件 · Add documents", type=[s.lstrip(".") for s in SUFFIXES],
         accept_multiple_files=True, key="upload", max_upload_size=UPLOAD_MB,
         help=f"Text or HTML, up to {UPLOAD_MB} MB each; kept for this session only.")
     frames, originals = [], {}
+    ids: set[str] | None = None
+    sources: set[str] = set()
     for f in files or []:
         name = code(f.name)
         if not f.name.lower().endswith(SUFFIXES):
@@ -109,10 +111,14 @@ def uploads(taken: set[str]) -> tuple[list[pd.DataFrame], dict[str, bytes]]:
             else:
                 st.success(f"{name}: {len(rows)} figures added.")
             if rows is not None and len(rows):
-                if taken.intersection(rows["doc_id"]):
-                    rows = rows.assign(doc_id="upload/" + rows["doc_id"])
+                if ids is None:                       # read once, and only when there are uploads
+                    ids, sources = set(shown["doc_id"].unique()), set(shown["source"].unique())
+                doc_id, source = table.distinct_upload(rows["doc_id"].iat[0], rows["source"].iat[0], ids, sources)
+                rows = rows.assign(doc_id=doc_id, source=source)      # a copy: the cached rows stay
+                ids.add(doc_id)
+                sources.add(source)
                 frames.append(rows)
-                originals.update(dict.fromkeys(rows["source"].unique(), data))
+                originals[source] = data
     return frames, originals
 
 
@@ -250,7 +256,7 @@ def main() -> None:
                   icon=":material/refresh:", help=f"Look for new or changed files now (the "
                   f"folder is checked again on any click after {RECHECK_S} s).")
         rows, errors = load_data(folder, fingerprint(folder))
-        added, originals = uploads(set(rows["doc_id"]))
+        added, originals = uploads(rows)
         everything = pd.concat([rows, *added], ignore_index=True) if added else rows
         restore_from_url(everything)
         selections, search = filters(everything)

@@ -133,6 +133,23 @@ def test_an_upload_named_like_a_corpus_file_is_told_apart(corpus):
     assert any(c.value.startswith(f"{corpus['doc_id'].nunique() + 1} documents") for c in at.caption)
 
 
+def test_two_uploads_of_one_name_stay_two_documents(corpus):
+    """The second is told apart from the first (upload/NAME): each keeps its own rows and its
+    own text in the document view."""
+    other = "2025年,嘉定区将新建口袋公园5座。".encode()
+    first, second = (tracker.extract_bytes(d, "同名.txt").rows for d in (UPLOAD, other))
+    at = run()
+    at.file_uploader(key="upload").set_value([("同名.txt", UPLOAD, "text/plain"), ("同名.txt", other, "text/plain")]).run()
+    assert not at.exception
+    table = shown(at)
+    assert len(table) == len(corpus) + len(first) + len(second)
+    assert (table["document"] == "同名").sum() == len(first) and (table["document"] == "upload/同名").sum() == len(second)
+    assert any(c.value.startswith(f"{corpus['doc_id'].nunique() + 2} documents") for c in at.caption)
+    for source, rows, word in (("同名.txt", first, "新建幼儿园"), ("upload/同名.txt", second, "口袋公园")):
+        at.selectbox(key="document").set_value(source).run()
+        assert at.html[-1].value.count("<mark") == len(rows) and word in at.html[-1].value
+
+
 @pytest.mark.parametrize("name, data, says", [
     ("big.txt", b"x" * (6 * 2**20), "over the 5 MB limit"),
     ("scan.txt", b"%PDF-1.7 binary", "could not be read"),

@@ -164,6 +164,30 @@ def load(path: str | os.PathLike,
     return rows, errors
 
 
+def distinct_upload(doc_id: str, source: str, ids: set[str], sources: set[str]) -> tuple[str, str]:
+    """(doc_id, source) an upload is shown under: its own when neither is taken by a document
+    already shown (``ids``, ``sources``), else ``upload/…``, then ``upload/…~2`` and on (the
+    extension stays last: it tells HTML from text).
+
+    >>> distinct_upload("a", "a.txt", {"b"}, {"data/b.txt"})
+    ('a', 'a.txt')
+    >>> distinct_upload("a", "a.txt", {"a"}, {"data/a.txt"})
+    ('upload/a', 'upload/a.txt')
+    >>> distinct_upload("a", "a.html", {"a", "upload/a"}, {"a.html", "upload/a.html"})
+    ('upload/a~2', 'upload/a~2.html')
+    """
+    if doc_id not in ids and source not in sources:
+        return doc_id, source
+    stem, ext = os.path.splitext(source)
+    n = 1
+    while True:
+        mark = "" if n == 1 else f"~{n}"
+        candidate = (f"upload/{doc_id}{mark}", f"upload/{stem}{mark}{ext}")
+        if candidate[0] not in ids and candidate[1] not in sources:
+            return candidate
+        n += 1
+
+
 def documents(df: pd.DataFrame) -> pd.DataFrame:
     """One row per source, in the table's order: source, doc_id, and the label the document
     picker shows, ``title (doc_id)`` (the doc_id alone when there is no title).
