@@ -17,11 +17,16 @@ ROOT = Path(__file__).resolve().parents[1]
 def _declared() -> dict[str, set[str]]:
     """Normalised distribution names: the required ones, and those of each extra."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    name = lambda req: re.split(r"[\s<>=!~;\[]", req, maxsplit=1)[0].lower().replace("_", "-")  # noqa: E731
+    name = lambda req: _normal(re.split(r"[\s<>=!~;\[]", req, maxsplit=1)[0])  # noqa: E731
     out = {"": {name(r) for r in project["dependencies"]}}
     for extra, reqs in project.get("optional-dependencies", {}).items():
         out[extra] = {name(r) for r in reqs}
     return out
+
+
+def _normal(name: str) -> str:
+    """A distribution name as PEP 503 compares them (ahocorasick_rs = ahocorasick-rs)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _imports(files: list[Path]) -> set[str]:
@@ -37,7 +42,7 @@ def _imports(files: list[Path]) -> set[str]:
 
 
 @pytest.mark.parametrize("files, allowed", [
-    # the engine and the dashboard: required dependencies; Dask and fsspec (URLs) come with the extra
+    # the engine and the dashboard: required dependencies, and the Dask extra (Dask, fsspec for URLs)
     (sorted((ROOT / "tracker").glob("*.py")) + [ROOT / "dashboard.py"], ("", "dask")),
     # the tests: the test extra as well
     (sorted((ROOT / "tests").glob("*.py")), ("", "dask", "test")),
@@ -49,30 +54,7 @@ def test_every_imported_library_is_declared(files, allowed):
     local = {f.stem for f in files}                       # sibling modules of the tests
     missing = {}
     for module in sorted(_imports(files) - local):
-        names = {d.lower().replace("_", "-") for d in dists.get(module, [module])}
-        if not names & ok and not _comes_with(names, "dask"):
+        names = {_normal(d) for d in dists.get(module, [module])}
+        if not names & ok:
             missing[module] = sorted(names)
     assert not missing, f"imported but not declared in pyproject.toml: {missing}"
-
-
-def _comes_with(names: set[str], extra: str) -> bool:
-    """Whether one of ``names`` is installed with a requirement of the ``extra`` (the Dask
-    extra's ``dask[distributed]`` brings distributed and fsspec, which only its engine uses):
-    a requirement of it without a marker, or marked for the extras asked for."""
-    from importlib.metadata import PackageNotFoundError, requires
-
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    for req in project["optional-dependencies"][extra]:
-        m = re.match(r"([A-Za-z0-9_.-]+)(?:\[([^\]]*)\])?", req)
-        dist, wanted = m[1], {e.strip() for e in (m[2] or "").split(",") if e.strip()}
-        try:
-            reqs = requires(dist) or []
-        except PackageNotFoundError:
-            continue
-        for r in reqs:
-            spec, _, marker = r.partition(";")
-            if marker and not any(f'extra == "{e}"' in marker for e in wanted):
-                continue
-            if re.split(r"[\s<>=!~(\[]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-") in names:
-                return True
-    return False
