@@ -169,6 +169,9 @@ class _Stop:
     # stopped once the new output was renamed into place: it is whole, and the command says so
     ("write_or_say", "SIGINT", 130, "tracker: interrupted after {out} was written in full", "new"),
     ("write_or_say", "SIGTERM", 143, "tracker: terminated after {out} was written in full", "new"),
+    # the table on standard output: incomplete, or all there
+    ("extract_paths", "SIGINT", 130, "tracker: interrupted; the table on standard output is incomplete", "stdout"),
+    ("write_or_say", "SIGINT", 130, "tracker: interrupted after standard output was written in full", "stdout"),
 ])
 def test_a_stopped_run_says_whether_its_output_was_written(tmp_path, monkeypatch, capsys, stop_after, signal_name, code, said, output):
     import tracker.__main__ as cli
@@ -180,10 +183,25 @@ def test_a_stopped_run_says_whether_its_output_was_written(tmp_path, monkeypatch
         monkeypatch.setattr(pipeline, "extract_paths", _Stop(pipeline.extract_paths, signal_name))
     else:
         monkeypatch.setattr(cli, "write_or_say", _Stop(cli.write_or_say, signal_name))
-    assert cli.main(["extract", str(SEED), "-o", str(out), "--no-cache", "-j", "1"]) == code
-    assert capsys.readouterr().err.strip().splitlines()[-1] == said.format(out=out)
+    to_file = [] if output == "stdout" else ["-o", str(out)]
+    assert cli.main(["extract", str(SEED), *to_file, "--no-cache", "-j", "1"]) == code
+    captured = capsys.readouterr()
+    assert captured.err.strip().splitlines()[-1] == said.format(out=out)
     data = out.read_bytes()
-    assert (data == b"previous output\n") == (output == "previous")
+    assert (data == b"previous output\n") == (output in ("previous", "stdout"))
     if output == "new":
         assert data.startswith(b"\xef\xbb\xbfdoc_id,") and b"122\xe4\xba\xbf\xe5\x85\x83" in data     # 122亿元
+    if output == "stdout":
+        assert ("122亿元" in captured.out) == (stop_after == "write_or_say")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_stopped_dask_run_into_a_folder_says_the_folder_may_be_mixed():
+    """Its workers replace the parts one by one: a stop can leave some of each run."""
+    from argparse import Namespace
+
+    from tracker.__main__ import _stopped
+
+    args = Namespace(command="extract", output="parts/", engine="dask")
+    assert _stopped(130, [], args) == "tracker: interrupted; parts/ may hold parts of this run and of an earlier one"
+    assert _stopped(143, [], Namespace(command="extract", output="t.csv", engine="dask")) == "tracker: terminated; no output was written"

@@ -19,7 +19,7 @@ import pandas as pd
 from . import __version__
 from .cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from .document import DocumentError
-from .output import FORMATS, format_for, remove_unfinished, write_table, written
+from .output import FORMATS, STDOUT, format_for, remove_unfinished, write_table, written
 from .reader import DEFAULT_MAX_MB
 
 EXIT_OK, EXIT_USAGE, EXIT_SOME_UNREADABLE = 0, 1, 2
@@ -205,10 +205,19 @@ def _terminate(signum, frame) -> None:
     raise Terminated
 
 
-def _stopped(code: int, done: list[str]) -> str:
-    """What a stopped run says: whether its output (``done``: written in full) is there."""
+def _stopped(code: int, done: list[str], args: argparse.Namespace) -> str:
+    """What a stopped run says of its output: written in full (``done``), or what is left."""
     how = "terminated" if code == 143 else "interrupted"
-    return f"tracker: {how} after {done[-1]} was written in full" if done else f"tracker: {how}; no output was written"
+    if done:
+        return f"tracker: {how} after {done[-1]} was written in full"
+    if args.command == "extract" and args.output is None:
+        return f"tracker: {how}; the table on {STDOUT} is incomplete"
+    if args.command == "extract" and args.engine == "dask":
+        from .parallel import is_folder_output
+
+        if is_folder_output(args.output):              # its workers replace parts one by one
+            return f"tracker: {how}; {args.output} may hold parts of this run and of an earlier one"
+    return f"tracker: {how}; no output was written"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         code = 143 if isinstance(e, Terminated) else 130
         if argv is not None:                          # called from Python: its caller goes on
             remove_unfinished()
-            print(_stopped(code, written()[already:]), file=sys.stderr)
+            print(_stopped(code, written()[already:], args), file=sys.stderr)
             return code
         # run as the program and stopping: a second Ctrl-C or SIGTERM must not cut the cleanup
         # short; the workers are ended (a SIGTERM to this process alone does not reach them), and
@@ -236,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         for child in multiprocessing.active_children():
             child.terminate()
         remove_unfinished()
-        print(_stopped(code, written()[already:]), file=sys.stderr)
+        print(_stopped(code, written()[already:], args), file=sys.stderr)
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()

@@ -8,8 +8,10 @@ import functools
 import io
 import os
 import secrets
+import signal
 import stat
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -34,9 +36,10 @@ def format_for(path: str | None, fmt: str | None) -> str:
 #: :func:`remove_unfinished` (a stop can come between a file's creation and the ``try`` that
 #: would remove it).
 _UNFINISHED: set[Path] = set()
-#: Targets renamed into place by this process, in order (a run stopped after its rename has
-#: written its output in full, and says so).
+#: Targets renamed into place by this process (or STDOUT once the table is all on it), in order:
+#: a run stopped after that has written its output in full, and says so.
 _WRITTEN: list[str] = []
+STDOUT = "standard output"
 
 
 @contextlib.contextmanager
@@ -64,13 +67,28 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.chmod(tmp, _mode_for(target))
-        os.replace(tmp, target)
-        _WRITTEN.append(str(path))
+        with _signals_held():                         # a stop lands before both or after both
+            os.replace(tmp, target)
+            _WRITTEN.append(str(path))
         _fsync_dir(target.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         _UNFINISHED.discard(tmp)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back for a moment (they arrive when it ends), in the main thread
+    of a platform that can hold them."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def written() -> list[str]:
@@ -134,6 +152,7 @@ def write_table(df: pd.DataFrame, path: str | None, fmt: str) -> None:
         try:
             sys.stdout.write(table_text(df, fmt))
             sys.stdout.flush()
+            _WRITTEN.append(STDOUT)
         except BrokenPipeError:
             # Python's advice: point stdout at devnull so the flush at exit does not fail too.
             devnull = os.open(os.devnull, os.O_WRONLY)
