@@ -5,6 +5,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -54,7 +55,12 @@ def test_a_folder_gets_partitioned_parquet(client, reference, tmp_path: Path):
     out.mkdir()
     (out / "part-00000099.parquet").write_bytes(b"stale part of an earlier run")
     (out / ".part-00000002.parquet.4242.1.tmp").write_bytes(b"a part whose worker was killed mid-write")
+    newer = out / ".part-00000000.parquet.4343.1.tmp"           # another run's, still writing
+    newer.write_bytes(b"")
+    os.utime(newer, (time.time() + 3600, time.time() + 3600))
     rows, errors, n = extract_dask([str(RAW)], scheduler=client, out=str(out), partition_size=2)
+    assert newer.exists()                                        # left to its run
+    newer.unlink()
     assert rows is None and errors.empty and n == len(reference.rows)
     assert sorted(p.name for p in out.iterdir()) == ["part-00000000.parquet", "part-00000002.parquet", "part-00000004.parquet"]
     pd.testing.assert_frame_equal(pd.read_parquet(out), reference.rows)

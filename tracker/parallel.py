@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -184,8 +185,10 @@ def _write_part(df: pd.DataFrame, out: str, name: str) -> None:
         raise
 
 
-def _clear_stale_parts(out: str, keep: set[str]) -> None:
-    """Remove what earlier runs left in ``out`` that this one did not write."""
+def _clear_stale_parts(out: str, keep: set[str], started: float) -> None:
+    """Remove what earlier runs left in ``out`` that this one did not write: parts, and the
+    temporary files of parts whose worker was killed mid-write before this run ``started``
+    (a newer one may be another run's, still writing)."""
     import fsspec
 
     fs, root = fsspec.core.url_to_fs(out)
@@ -194,8 +197,7 @@ def _clear_stale_parts(out: str, keep: set[str]) -> None:
     for p in fs.ls(root, detail=False):
         name = p.rstrip("/").rsplit("/", 1)[-1]
         stale = name.startswith("part-") and name.endswith(".parquet") and name not in keep
-        # …and the temporary files of parts whose worker was killed mid-write in an earlier run
-        unfinished = name.startswith(".part-") and name.endswith(".tmp")
+        unfinished = name.startswith(".part-") and name.endswith(".tmp") and (fs.info(p).get("mtime") or started) < started
         if stale or unfinished:
             fs.rm(p)
 
@@ -220,6 +222,7 @@ def extract_dask(
     from .pipeline import discover_inputs, errors_frame, frame_of, is_url, make_tasks
     from .reader import DEFAULT_MAX_MB
 
+    started = time.time()
     inputs, missing = discover_inputs(list(paths))
     # workers may run elsewhere (another folder, another machine): give them absolute paths;
     # ``source`` keeps the path as given
@@ -255,7 +258,7 @@ def extract_dask(
             if not tasks:
                 _write_part(frame_of([]), out, "part-00000000.parquet")
                 keep = {"part-00000000.parquet"}
-            _clear_stale_parts(out, keep)
+            _clear_stale_parts(out, keep, started)
             return None, errors_frame(errors), n_rows
         frames = [df for df, _, _ in parts]
         import pandas as pd
