@@ -483,6 +483,9 @@ def _after_last_start(s: str) -> str:
 _TRAILING = tuple(L.TRAILING_QUALIFIERS)
 _VERBS = tuple(L.METRIC_STARTS_AFTER)
 _QUOTE_OPENS = frozenset(a for a, _ in L.QUOTE_PAIRS)
+#: The cue words that may stand right before a figure, by their last character, longest first.
+_CUES_BY_LAST = {c: tuple(sorted({w for w in L.METRIC_TRAILING_NOISE if w[-1] == c}, key=len, reverse=True))
+                 for c in {w[-1] for w in L.METRIC_TRAILING_NOISE}}
 #: Quote marks are shed from a metric, wherever they stand (“美丽家园”改造 → 美丽家园改造).
 _UNQUOTE = str.maketrans("", "", "".join(a + b for a, b in L.QUOTE_PAIRS))
 
@@ -497,12 +500,13 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
     lo = max(a, prev_end)
     # the phrase before the figure reaches METRIC_BEFORE_MAX characters beyond the cue words
     # right before it (…总投资分别同比增长91%: the cap does not count 分别同比增长) …
-    reach = L.METRIC_BEFORE_MAX
-    if text[m.start - 1:m.start] in P.METRIC_CUE_LAST:
-        cue = P.METRIC_TRAILING_CUES.search(text, max(lo, m.start - L.METRIC_CUE_MAX), m.start)
-        if cue:
-            reach += m.start - cue.start()
-    start = max(lo, m.start - reach)
+    pos, floor = m.start, max(lo, m.start - L.METRIC_CUE_MAX)
+    while pos > floor:                                # read back over the cue words, longest first
+        word = next((w for w in _CUES_BY_LAST.get(text[pos - 1], ()) if text.endswith(w, floor, pos)), None)
+        if word is None:
+            break
+        pos -= len(word)
+    start = max(lo, pos - L.METRIC_BEFORE_MAX)
     if start > lo:                                    # … and where the cap cuts a verb in two, the
         for w in P.METRIC_START.finditer(text, start - 2, min(start + 2, m.start)):    # phrase begins
             if w.start() < start < w.end():          # after it (预|计全社会… → 全社会…)
@@ -522,9 +526,10 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
             if after_raw.startswith(open_) and close in after_raw[1:]:
                 quoted, after_raw = after_raw[1:].split(close, 1)
                 break
-    space = P.CLAUSE_SPACE.search(after_raw)          # a headline's clauses: 口袋公园80个 超额完成…
-    if space:
-        after_raw = after_raw[:space.start()]
+    if after_raw.split(maxsplit=1) != [after_raw]:    # white space in it (a cheap test first)
+        space = P.CLAUSE_SPACE.search(after_raw)      # a headline's clauses: 口袋公园80个 超额完成…
+        if space:
+            after_raw = after_raw[:space.start()]
     up_to_number = P.UP_TO_NUMBER.match(after_raw)         # (it always matches, if only "")
     after = _strip_noise((quoted + (up_to_number.group() if up_to_number else ""))[:L.METRIC_AFTER_MAX])
     cut = _after_last_start(raw)

@@ -196,10 +196,6 @@ _METRIC_PUNCT = rf"[\s{_re.escape(_METRIC_PUNCT_CHARS)}]"
 _METRIC_LEADING_WORDS = (*L.METRIC_LEADING_NOISE, *L.REPORT_PERIODS)          # …and periods: 前三季度
 METRIC_LEADING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(_METRIC_LEADING_WORDS)})+")
 METRIC_TRAILING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(L.METRIC_TRAILING_NOISE)})+$")
-#: The cue words (no punctuation, no white space) right before a figure: they do not count towards
-#: how far the phrase before it reaches (see ``labels.metric_of``).
-METRIC_TRAILING_CUES = _re.compile(f"(?:{alternation(L.METRIC_TRAILING_NOISE)})+$")
-METRIC_CUE_LAST = frozenset(w[-1] for w in L.METRIC_TRAILING_NOISE)
 #: The characters trailing noise can end with (besides white space): a phrase ending otherwise
 #: has none, and the costly search for it is skipped.
 METRIC_TRAILING_LAST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[-1] for w in L.METRIC_TRAILING_NOISE))
