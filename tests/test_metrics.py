@@ -37,6 +37,8 @@ CASES = [
     ("period-since", "今年以来全区新增市场主体1.2万户。", "1.2万户", "市场主体"),
     ("year-first", "2023年全区固定资产投资增长8%。", "8%", "固定资产投资"),
     ("article", "启动一批重大项目共12个。", "12个", "重大项目"),
+    # in a table, the row's label, after a column of row numbers
+    ("table-row-label", "| 序号 | 项目 | 目标（公顷） |\n|---|---|---|\n| 1 | 新建公共绿地 | 20 |", "20", "新建公共绿地"),
     # a per-unit denominator is part of the metric (GUIDELINES: 每千人口床位6张)
     ("per-unit", "全区每千人口医疗机构床位数达到6.5张。", "6.5张", "每千人口医疗机构床位数"),
 ]

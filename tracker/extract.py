@@ -98,8 +98,8 @@ def _skip(text: str, m: re.Match, excluded: Spans) -> bool:
     if excluded.covers(start, end):
         return True
     before = text[max(0, start - 4):start]
-    if before.rstrip().endswith("第"):
-        return True                                            # 第五届
+    if before.rstrip().endswith(L.ORDINAL_BEFORE):
+        return True                                            # 第五届, 十二届五次全会
     if text.startswith(("+", "＋"), end):
         return True                                            # 3个+N: part of a formula
     stripped = before.rstrip(" :：\t")
@@ -373,7 +373,7 @@ def paired_with_before(text: str, m: Mention, floor: int) -> Mention:
     if m.rule != "number+unit" or not m.surface[:1].isdigit() or m.value != int(m.value):
         return m
     p = P.PAIR_BEFORE.search(text, max(floor, m.start - 2), m.start)
-    if not p or int(p["n"]) + 1 != m.value or text[max(0, p.start() - 1):p.start()] == "第":
+    if not p or int(p["n"]) + 1 != m.value or text[max(0, p.start() - 1):p.start()] in L.ORDINAL_BEFORE:
         return m
     scale = m.value_norm / m.value
     low = m.value - 1

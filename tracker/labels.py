@@ -572,7 +572,8 @@ def _table_labels(bounds: Boundaries, m: Mention, headers: dict[int, tuple[int, 
     if cells is None:
         return None
     col = next((i for i, (a, b, _) in enumerate(cells) if a <= m.start < max(b, a + 1)), -1)
-    label_cell = cells[0][2] if cells else ""
+    # the row's label: its first cell, after a column of row numbers (| 序号 | 项目 | … |)
+    label_cell = next((c for _, _, c in cells if not c.strip("（()）.、").isdigit()), "") if cells else ""
     metric = P.HEADER_UNIT.sub("", label_cell).strip() if any(k in label_cell for k in L.HEADER_UNIT_MARKS) else label_cell
     header = headers.get(ls)
     if header and header not in seen:                   # each column's kind and year, once a table

@@ -72,9 +72,43 @@ def parse_chinese(s: str) -> int | None:
     return total + section
 
 
+_MULTIPLIERS_LONGEST_FIRST = sorted(MULTIPLIERS, key=len, reverse=True)
+
+
+def parse_mixed(s: str) -> float | None:
+    """Arabic digits with Chinese place multipliers between them → the whole number, or None
+    unless there are two parts at least, each below the one before (a bare last part only as
+    four digits after 万).
+
+    >>> parse_mixed("1亿5000万"), parse_mixed("3万5千"), parse_mixed("12万3456"), parse_mixed("2亿3千万")
+    (150000000.0, 35000.0, 123456.0, 230000000.0)
+    >>> parse_mixed("5000万"), parse_mixed("1万20千"), parse_mixed("1万5"), parse_mixed("8.07万")
+    (None, None, None, None)
+    """
+    total, last, parts, i, n = 0.0, 0.0, 0, 0, len(s)
+    while i < n:
+        j = i
+        while j < n and s[j].isdigit():
+            j += 1
+        mult = next((m for m in _MULTIPLIERS_LONGEST_FIRST if s.startswith(m, j)), None)
+        if j == i or (mult is None and (j != n or last != 1e4 or j - i != 4)):
+            return None
+        factor = MULTIPLIERS[mult] if mult else 1.0
+        value = int(s[i:j]) * factor
+        if parts and value >= last:
+            return None
+        total, last, parts, i = total + value, factor, parts + 1, j + (len(mult) if mult else 0)
+    return total if parts >= 2 else None
+
+
 def parse_number(s: str) -> float:
-    """Arabic number with an optional multiplier (`3.4万`, `1.2亿`), or a Chinese numeral."""
+    """Arabic number with an optional multiplier (`3.4万`, `1.2亿`), Arabic digits with place
+    multipliers between them (`1亿5000万`), or a Chinese numeral."""
     t = s.translate(FULLWIDTH)
+    if t[:1].isdigit() and not t.isdigit():
+        mixed = parse_mixed(t)
+        if mixed is not None:
+            return mixed
     for m, factor in MULTIPLIERS.items():
         if t.endswith(m) and t[: -len(m)] and t[: -len(m)][-1].isdigit():
             return parse_arabic(t[: -len(m)]) * factor

@@ -49,6 +49,10 @@ _UNITS_WITH_A_MULTIPLIER_HEAD = [
     u for u in [*L.UNITS, *L.CLASSIFIERS] if any(u.startswith(m) and len(u) > len(m) for m in L.MULTIPLIERS)
 ]
 FREE_MULTIPLIER = f"(?!{alternation(_UNITS_WITH_A_MULTIPLIER_HEAD)}){MULTIPLIER}"
+#: Arabic digits with Chinese place multipliers between them, as budgets write amounts:
+#: `1亿5000万`, `2亿3千万`, `3万5千`, and `12万3456` (four digits after 万). numerals.parse_mixed
+#: checks that each part is below the one before.
+MIXED = rf"[0-9]{{1,4}}(?:亿|万)(?:[0-9]{{1,4}}{FREE_MULTIPLIER})*(?:[0-9]{{1,4}}{FREE_MULTIPLIER}|(?<=万)[0-9]{{4}}(?![0-9]))"
 
 QUANTITY = _re.compile(
     rf"""
@@ -68,7 +72,7 @@ QUANTITY = _re.compile(
         )
       | (?P<qty>
             (?P<sign>[-−－](?=[0-9]))?                                # 同比-2.1%: a written minus
-            (?P<n1>{ARABIC}|{CHINESE}) [ \u00a0]?
+            (?P<n1>{MIXED}|{ARABIC}|{CHINESE}) [ \u00a0]?
             (?P<inner0>{alternation(L.INNER_QUALIFIERS)}(?={MULTIPLIER}))?    # 10余万平方米, 20多万人
             (?P<m1>{FREE_MULTIPLIER})?                                 # 8.07 万 | 二十三万 | 52.52 万
             [ \u00a0]?                                                # 4396 吨: one space may stand before the unit
