@@ -329,7 +329,8 @@ def _cues(table: tuple["re.Pattern[str]", dict[str, str]], text: str, leave_out:
     return found
 
 
-def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool = False, reported: bool = False) -> str:
+def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool = False, reported: bool = False,
+            plan: bool = False) -> str:
     """Target, achieved or context, from the cue words around the figure.
 
     In order: the nearest clear cue before the figure in its sentence (将, 计划 / 已, 截至 /
@@ -337,7 +338,9 @@ def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool
     after it (…，已全部完成); else the nearest verb of result or of doing before it (完成, 累计 /
     新建, 推进); else ``default`` (the section's when ``section``, else the document's). A figure
     ``reported`` for a period that was over at publication (上半年, …) is a result unless a clear
-    cue says otherwise."""
+    cue says otherwise. In a list under a heading of plans (``plan``: 重点工作安排, 工作计划), a
+    verb of result names a task (`1. 完成旧住房成套改造2万平方米`), as under a heading of results
+    a verb of doing names what was done."""
     strong = _cues(_STRONG, prefix)
     if strong:
         kind = strong[-1]
@@ -348,7 +351,8 @@ def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool
         if after:
             kind = after[0]
         else:                                         # in a review, 新建 … is what was done
-            weak = _cues(_WEAK, prefix, leave_out="target" if section and default == "achieved" else "")
+            leave_out = "target" if section and default == "achieved" else "achieved" if plan else ""
+            weak = _cues(_WEAK, prefix, leave_out=leave_out)
             kind = weak[-1] if weak else default
     if kind == "change":                              # 同比增长10%: planned in a plan, else reported
         kind = "target" if not reported and (_PLAN.search(sentence) or default == "target" and section) else "achieved"
@@ -410,7 +414,8 @@ class Sections:
     def _read(self, line: str) -> None:
         if not line or len(line) > L.HEADING_MAX or line.endswith(("。", "；", ";", "，", ",", "|")):
             return
-        kind = "target" if _HEADING_TARGET.search(line) else "achieved" if _HEADING_ACHIEVED.search(line) else ""
+        # a review's words win over a plan's (重点任务完成情况 reports on tasks)
+        kind = "achieved" if _HEADING_ACHIEVED.search(line) else "target" if _HEADING_TARGET.search(line) else ""
         named = P.YEAR_WORD.search(line)
         if named:
             self.year, self.kind = int(named["y"]), kind
@@ -649,12 +654,11 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
                 metric, wide_metric = (rows[-1].metric, last_wide) if rows and rows[-1].sentence == stripped else ("", "")
             if section is None:
                 section = sections.at(s0)
-            section_year, section_kind = section
-            if in_list:
-                section_kind = section_kind or "target"      # an item of a list of tasks
+            section_year, heading_kind = section
+            section_kind = heading_kind or ("target" if in_list else "")     # an item of a list of tasks
             year = year_of(prefix, sentence, ctx, section_year, years)
             kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind),
-                           period_over(prefix, year, ctx))
+                           period_over(prefix, year, ctx), plan=in_list and heading_kind == "target")
             if kind == "achieved" and years and year and ctx.published_year and year > ctx.published_year:
                 kind = "target"                       # 2025年底前完成…, written in 2024: not done yet
         direction = direction_of(prefix)

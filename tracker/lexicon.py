@@ -200,6 +200,7 @@ ACHIEVED_CUES: tuple[str, ...] = (
 WEAK_ACHIEVED_CUES: tuple[str, ...] = (
     "完成", "实现", "累计", "覆盖", "涵盖", "惠及", "成功", "吸引", "取得", "共计", "获得", "建成", "新开工",
     "保持",
+    "近日", "日前", "前不久", "此前", "上周", "上月", "昨天", "昨日",     # a past event, unless a verb of doing follows
 )
 #: Cue words that are nouns before 的 or 率 (`完成目标的54.4%`, `覆盖率`): then they cue nothing.
 NOUN_CUE_AFTER: tuple[str, ...] = ("的", "率", "数", "量")
