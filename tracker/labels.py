@@ -671,6 +671,10 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         breakdown = text.find(L.BREAKDOWN, m.end, s1)
         district, subdistrict = sentence_place(found, m.start - s0, c0 - s0, ctx, wide.start() - s0 if wide else None,
                                                breakdown - s0 if breakdown >= 0 else None)
+        if wide and not district:                     # 全区 names the district last named before it
+            named = [p.district for pos, p, full in places[:bisect_left(place_pos, wide.start())] if p.county_level]
+            if named:
+                district, subdistrict = named[-1], ""
         rows.append(Row(
             doc_id=doc.doc_id, title=doc.title, published=doc.published,
             district=district, subdistrict=subdistrict,
