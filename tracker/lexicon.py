@@ -145,7 +145,7 @@ ARTICLE_CLASSIFIERS: tuple[str, ...] = (
 #: A bare 十/百/千/万 after these words is indefinite (`数十个`, `上百家`, `近百`).
 #: A numeral right after these is an ordinal (`第五届`, `十二届五次全会`), not a figure.
 ORDINAL_BEFORE: tuple[str, ...] = ("第", "届")
-INDEFINITE_BEFORE: tuple[str, ...] = ("数", "几", "上", "近", "逾", "好", "每")
+INDEFINITE_BEFORE: tuple[str, ...] = ("数", "几", "上", "近", "逾", "超", "好", "每")
 #: A number after these is the denominator of a per-unit figure (`每千人口床位6张`): part of the
 #: metric, not a figure of its own.
 PER_UNIT_BEFORE: tuple[str, ...] = ("每",)
