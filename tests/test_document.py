@@ -108,6 +108,26 @@ BODY_CASES = [
         [KINDERGARTENS, RENEWAL],
         id="lone-cr-line-ends",
     ),
+    pytest.param(                                 # a marker in brackets, and 上一条/下一条
+        f"{INVEST}\n【上一篇】朱家角镇今年完成农房翻建120户\n【下一篇】朱家角古镇接待游客38.6万人次\n",
+        [INVEST],
+        id="bracketed-prev-next",
+    ),
+    pytest.param(
+        f"{RENEWAL}\n上一条：莘庄镇全年隐患整改率100%\n下一条：莘庄镇今年将完成旧住房改造10万平方米\n",
+        [RENEWAL],
+        id="prev-next-items",
+    ),
+    pytest.param(
+        f"{KINDERGARTENS}\n相关报道：\n1. 奉贤今年将新增就业岗位2.5万个\n2. 奉贤新城新建学校42个\n",
+        [KINDERGARTENS],
+        id="related-reports-numbered",
+    ),
+    pytest.param(                                 # short closing sentences are body, not a link list
+        f"{INVEST}\n嘉定新城固定资产投资450亿元。\n重点项目引进46个。\n注册企业新增2300余家。\n",
+        [INVEST, "嘉定新城固定资产投资450亿元。", "重点项目引进46个。", "注册企业新增2300余家。"],
+        id="short-closing-sentences",
+    ),
 ]
 
 
@@ -127,12 +147,17 @@ def test_body_keeps_the_article_and_drops_furniture(page, expected):
     "或微信/手机:13524678515; 13564686846; 13391219793",
     "首页丨傲视皇朝注册丨平台登录",
     "• 网站注册",
+    "首页  信息公开  政务服务  互动交流  走进宝山",   # a menu with wide gaps
+    "上海市宝山区人民政府",                  # the site's name in its header
+    "青浦区人民政府网",
 ])
 def test_furniture_lines(line):
     assert D.is_furniture_line(line)
 
 
-@pytest.mark.parametrize("line", [KINDERGARTENS, RENEWAL, INVEST, HOTLINE, "顾村镇打造产业集聚新高地"])
+@pytest.mark.parametrize("line", [KINDERGARTENS, RENEWAL, INVEST, HOTLINE, "顾村镇打造产业集聚新高地",
+                                  "1  新建绿地  20公顷  12公顷",           # a table row of short cells: it has figures
+                                  "3   全社会固定资产投资   预期性   2716.18亿元"])
 def test_prose_lines_are_not_furniture(line):
     assert not D.is_furniture_line(line)
 
@@ -153,6 +178,7 @@ def test_body_offsets_index_the_text():
      "奋进“北转型”上海宝山全力打造新时代现代化转型样本"),
     ("服务粉丝\n\n我们一直在努力\n当前位置:首页 > 情感 > 故事 >\n\n普陀桃浦持续做好地区转型发展大文章\n\n" + KINDERGARTENS,
      "普陀桃浦持续做好地区转型发展大文章"),
+    ("上海市宝山区人民政府\n宝山区召开2024年城市更新推进会\n" + INVEST, "宝山区召开2024年城市更新推进会"),
     (KINDERGARTENS + "\n" + RENEWAL, ""),                          # only finished sentences: no title
     ("", ""),
 ])
@@ -171,6 +197,8 @@ def test_title(page, title):
     ("据统计，2023年10月24日全区新建了多个口袋公园。", ""),          # a date inside a sentence
     ("发布时间：2023-02-30", ""),                                     # not a real day
     ("发布时间：2023-02-30 更新时间：2023-03-01", "2023-03-01"),
+    ("2025-04-09 星期三\n标题\n发布日期：2025-04-03 来源：宝山区\n正文", "2025-04-03"),   # the portal's today loses
+    ("标题\n原创 上海嘉定 上海嘉定 2024-06-18 18:00 上海\n正文", "2024-06-18"),            # a WeChat article
     ("", ""),
 ])
 def test_published(page, published):

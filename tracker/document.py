@@ -282,6 +282,10 @@ def is_furniture_line(s: str) -> bool:
     core = _strip_bullet(s)
     if core.endswith(L.TRUNCATION_MARKS) and not core.endswith("……") and len(core) < 80:
         return True                                   # a truncated headline from a link list
+    if len(core) <= 30 and core.endswith(L.SITE_NAME_ENDINGS):
+        return True                                   # the site's name: 上海市宝山区人民政府
+    if len(s) <= 80 and _is_menu(s):
+        return True                                   # 首页  信息公开  政务服务  互动交流
     wordy = _has_han(s, 15)
     prose = wordy or s.endswith(("。", "！", "？", "；"))
     if len(s) <= 60 and not prose and P.FURNITURE_CUE.search(s):
@@ -296,6 +300,12 @@ def is_furniture_line(s: str) -> bool:
     return not wordy and _is_dateline(s)              # a bare timestamp line
 
 
+def _is_menu(s: str) -> bool:
+    """A line of short menu items set apart by wide gaps or bars, with no figure in it."""
+    items = P.MENU_GAP.split(s)
+    return len(items) >= L.MENU_ITEMS_MIN and all(0 < len(i) <= L.MENU_ITEM_MAX and not any(c.isdigit() for c in i) for i in items)
+
+
 def _is_dateline(s: str) -> bool:
     """A line that is a date and nothing in words besides (`2023年10月24日 14:09`, `2026-02-24`)."""
     m = P.DATE.search(s)
@@ -303,12 +313,14 @@ def _is_dateline(s: str) -> bool:
 
 
 _ITEM_START = L.TARGET_CUES + L.WEAK_TARGET_CUES + L.ACHIEVED_CUES
+_SENTENCE_FINAL = ("。", "！", "？")
 
 
 def _headline_like(s: str, prose: bool) -> bool:
     """A short line that is neither prose nor an item of a list (numbered, or opening with a verb
     of doing such as 新建, 完成)."""
-    return not prose and len(s) < L.LINK_LINE_MAX and not P.LIST_MARKER.match(s) and not s.startswith(_ITEM_START)
+    return (not prose and len(s) < L.LINK_LINE_MAX and not P.LIST_MARKER.match(s) and not s.startswith(_ITEM_START)
+            and not s.endswith(_SENTENCE_FINAL))     # a headline never ends with a full stop
 
 
 def body_spans(text: str) -> list[tuple[int, int]]:
@@ -331,7 +343,7 @@ def body_spans(text: str) -> list[tuple[int, int]]:
         if not s:
             continue
         core = _strip_bullet(s)
-        if seen_prose and core.startswith(L.END_MARKERS):
+        if seen_prose and core.lstrip(L.END_MARKER_BRACKETS).startswith(L.END_MARKERS):
             break
         if is_furniture_line(s):
             continue
@@ -387,7 +399,7 @@ def find_title(text: str, body: list[tuple[int, int]]) -> str:
 
 def find_published(text: str, limit: int = 1500) -> str:
     """The publication date in the page header: the first real date on a line that introduces
-    it (发布, 日期, 来源 …) or that is little more than the date.
+    it (发布, 日期, 来源, 原创 …), else the first on a line that is little more than the date.
 
     >>> find_published("标题\\n2026-02-24 20:27:54\\n正文")
     '2026-02-24'
@@ -396,12 +408,15 @@ def find_published(text: str, limit: int = 1500) -> str:
     >>> find_published("据统计，2023年10月24日全区新建了很多个项目。")
     ''
     """
+    bare = ""
     for start, end, s in lines(text[:limit]):
         for m in P.DATE.finditer(s):
             iso = _valid_date(m)
-            if iso and (P.DATE_CUE.search(s) or not _has_han(s, 5)):
-                return iso
-    return ""
+            if iso and P.DATE_CUE.search(s):
+                return iso                            # 发布时间：… wins over a bare date above it
+            if iso and not bare and not _has_han(s, 5):
+                bare = iso                            # (a portal's header shows today's date)
+    return bare
 
 
 def from_text(text: str, doc_id: str, source: str = "", title: str = "", published: str = "") -> Document:

@@ -301,7 +301,18 @@ END_MARKERS: tuple[str, ...] = (
     "评论列表", "更多新闻", "更多精彩", "返回顶部", "打印本页", "关闭窗口", "【责任编辑", "责任编辑",
     "往期回顾", "往期推荐", "往期精彩", "阅读原文", "大家都在看", "为您推荐", "今日推荐", "精选推荐",
     "返回搜狐", "本文来自", "扫码", "—END—", "- END -", "END", "点击进入专题", "专题：",
+    "上一条", "下一条", "相关报道", "相关稿件", "点击排行",
 )
+#: A short line ending with one of these is a site's name in its header, not a headline.
+SITE_NAME_ENDINGS: tuple[str, ...] = ("人民政府", "人民政府网", "政府门户网站", "门户网站", "融媒体中心")
+#: A menu line: this many items at least, each this short, none with a digit.
+MENU_ITEMS_MIN = 4
+MENU_ITEM_MAX = 6
+#: Brackets a marker may stand in (`【上一篇】`, `« 上一篇`): looked through.
+END_MARKER_BRACKETS = "【[«<〖 \t\u3000"
+#: Words of a line that introduces the publication date (发布时间：…, a WeChat article's
+#: `原创 上海嘉定 2024-06-18`).
+DATE_CUES: tuple[str, ...] = ("发布", "日期", "时间", "发表", "更新", "来源", "作者", "原创")
 #: A line holding one of these is metadata or an ad, not body text.
 FURNITURE_CUES: tuple[str, ...] = (
     "当前位置", "您的位置", "来源:", "来源：", "点击:", "点击：", "浏览:", "浏览：", "阅读:", "阅读：",

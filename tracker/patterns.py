@@ -154,7 +154,7 @@ DATE = regex.compile(
     r"\s*(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9])"
 )
 #: A line that introduces the date of publication.
-DATE_CUE = regex.compile(r"发布|日期|时间|发表|更新|来源|作者")
+DATE_CUE = regex.compile(alternation(L.DATE_CUES))
 
 #: Sentences: a run up to and including a sentence end (or the end of the text).
 SENTENCE = regex.compile(f"[^{regex.escape(L.SENTENCE_ENDS)}]*(?:[{regex.escape(L.SENTENCE_ENDS)}]|$)")
@@ -171,6 +171,8 @@ LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 #: White space that parts two clauses of a headline (`口袋公园80个 超额完成年初计划`): before Han
 #: text, after Han text or at the start of the phrase after a figure (`3 个 AI 应用` is no break).
 CLAUSE_SPACE = regex.compile(r"(?:^|(?<=\p{Han}))\s+(?=\p{Han})")
+#: What parts the items of a menu line: two spaces or more, or a bar (`首页  信息公开  政务服务`).
+MENU_GAP = _re.compile(r"[ \u3000\t]{2,}|[ \u3000]*[|│丨][ \u3000]*")
 #: Han characters, for telling prose lines from navigation.
 HAN = regex.compile(r"\p{Han}")
 
