@@ -123,6 +123,11 @@ BODY_CASES = [
         [KINDERGARTENS],
         id="related-reports-numbered",
     ),
+    pytest.param(                                 # a sentence that opens with a marker's word is body
+        f"{INVEST}\n扫码即可查询全区充电桩位置及空闲状态。\n{RENEWAL}\n",
+        [INVEST, "扫码即可查询全区充电桩位置及空闲状态。", RENEWAL],
+        id="marker-word-opening-a-sentence",
+    ),
     pytest.param(                                 # short closing sentences are body, not a link list
         f"{INVEST}\n嘉定新城固定资产投资450亿元。\n重点项目引进46个。\n注册企业新增2300余家。\n",
         [INVEST, "嘉定新城固定资产投资450亿元。", "重点项目引进46个。", "注册企业新增2300余家。"],

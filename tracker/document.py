@@ -343,7 +343,7 @@ def body_spans(text: str) -> list[tuple[int, int]]:
         if not s:
             continue
         core = _strip_bullet(s)
-        if seen_prose and core.lstrip(L.END_MARKER_BRACKETS).startswith(L.END_MARKERS):
+        if seen_prose and core.lstrip(L.END_MARKER_BRACKETS).startswith(L.END_MARKERS) and not core.endswith(_SENTENCE_FINAL):
             break
         if is_furniture_line(s):
             continue
