@@ -142,9 +142,9 @@ ARTICLE_CLASSIFIERS: tuple[str, ...] = (
     "部", "位", "座", "处", "类", "轮", "组", "套", "间", "本", "家", "期", "层", "段", "届", "节",
     "对", "口", "款", "株", "棵", "根", "颗", "枚", "起", "例", "宗", "笔", "篇", "册", "单", "方面",
 )
-#: A bare 十/百/千/万 after these words is indefinite (`数十个`, `上百家`, `近百`).
 #: A numeral right after these is an ordinal (`第五届`, `十二届五次全会`), not a figure.
 ORDINAL_BEFORE: tuple[str, ...] = ("第", "届")
+#: A bare 十/百/千/万 after these words is indefinite (`数十个`, `上百家`, `近百`, `超千户`).
 INDEFINITE_BEFORE: tuple[str, ...] = ("数", "几", "上", "近", "逾", "超", "好", "每")
 #: A number after these is the denominator of a per-unit figure (`每千人口床位6张`): part of the
 #: metric, not a figure of its own.
