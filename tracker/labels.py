@@ -657,8 +657,12 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             section_year, heading_kind = section
             section_kind = heading_kind or ("target" if in_list else "")     # an item of a list of tasks
             year = year_of(prefix, sentence, ctx, section_year, years)
+            # reported: for a period over at publication (上半年, …), or under a heading of a past
+            # year when the sentence names none (2023年…统计公报, published in 2024)
+            reported = period_over(prefix, year, ctx) or (
+                not years and section_year is not None and ctx.published_year is not None and section_year < ctx.published_year)
             kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind),
-                           period_over(prefix, year, ctx), plan=in_list and heading_kind == "target")
+                           reported, plan=in_list and heading_kind == "target")
             if kind == "achieved" and years and year and ctx.published_year and year > ctx.published_year:
                 kind = "target"                       # 2025年底前完成…, written in 2024: not done yet
         direction = direction_of(prefix)
