@@ -340,6 +340,24 @@ def test_a_50_mb_text_is_read_under_a_bigger_limit(corpus):
     assert all(text[r.start:r.end] == r.surface for r in rows.itertuples())
 
 
+@pytest.mark.parametrize("limit_mb, expected", [
+    (1, "whole"),                                   # grew, but stays under the limit: read whole
+    (100 / 1024 / 1024, "over the size limit"),     # grew past the limit: refused, never read whole
+])
+def test_a_file_that_grew_after_its_size_was_asked_is_read_to_the_limit(tmp_path, monkeypatch, limit_mb, expected):
+    from tracker import reader
+    path = tmp_path / "growing.txt"
+    path.write_bytes("宝山区新建幼儿园3所。".encode() * 40)                     # 1,240 bytes
+    real_stat = os.stat
+    monkeypatch.setattr(reader.os, "stat", lambda p, *a, **k: os.stat_result(
+        (*real_stat(p, *a, **k)[:6], 10, *real_stat(p, *a, **k)[7:])))     # says 10 bytes
+    if expected == "whole":
+        assert reader.read_bytes(path, limit_mb) == path.read_bytes()
+    else:
+        with pytest.raises(tracker.document.DocumentError, match=expected):
+            reader.read_bytes(path, limit_mb)
+
+
 # --- usage errors -------------------------------------------------------------------------------
 
 USAGE_ERRORS = [

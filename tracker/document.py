@@ -272,7 +272,7 @@ def _strip_bullet(s: str) -> str:
 
 def _has_han(s: str, n: int = 1) -> bool:
     """Whether ``s`` holds at least ``n`` Han characters."""
-    return P.han_at_least(n).match(s) is not None
+    return len(s) >= n and P.han_at_least(n).match(s) is not None      # (too short: no need to look)
 
 
 def is_furniture_line(s: str) -> bool:
@@ -410,6 +410,8 @@ def find_published(text: str, limit: int = 1500) -> str:
     """
     bare = ""
     for start, end, s in lines(text[:limit]):
+        if "19" not in s and "20" not in s:           # no year in the line (a cheap test first)
+            continue
         for m in P.DATE.finditer(s):
             iso = _valid_date(m)
             if iso and P.DATE_CUE.search(s):

@@ -40,7 +40,7 @@ def exclusion_spans(text: str, start: int = 0, end: int | None = None) -> Spans:
     """Quoted names and idioms in text[start:end]: figures inside them are not quantities."""
     end = len(text) if end is None else end
     found = [m.span() for m in P.QUOTED.finditer(text, start, end)]
-    found += [m.span() for m in P.IDIOM.finditer(text, start, end)]
+    found += [(a + start, b + start) for _, a, b in P.idiom_pattern().indexes(text[start:end])]
     return Spans(found)
 
 

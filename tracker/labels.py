@@ -463,13 +463,15 @@ def _strip_noise(s: str) -> str:
     """Drop punctuation, cue words and leading place names (闵行区共实施… → 实施… → …)."""
     places = P.place_pattern()
     for _ in range(3):
-        if s and (s[0] in P.METRIC_LEADING_FIRST or s[0].isspace()):
+        if not s:
+            break
+        if s[0] in P.METRIC_LEADING_FIRST or s[0].isspace():
             lead = P.METRIC_LEADING_NOISE.match(s)
             if lead:
                 s = s[lead.end():]
         if s and (s[-1] in P.METRIC_TRAILING_LAST or s[-1].isspace()):
             s = P.METRIC_TRAILING_NOISE.sub("", s, count=1)
-        m = places.match(s)
+        m = places.match(s) if s[:1] in places.initials else None
         if not m:
             break
         s = s[m[1]:]

@@ -139,8 +139,6 @@ QUOTED = _re.compile(
         for a, b in L.QUOTE_PAIRS if a == b
     )
 )
-#: Fixed expressions with numerals that count nothing (千方百计, 一站式).
-IDIOM = _re.compile(alternation(L.IDIOMS))
 
 #: Years: `2023年`, and in headers and titles a bare `2023`. (On ``regex``: the standard
 #: library's ``re`` scans a pattern that opens with a look-behind several times slower.)
@@ -225,6 +223,7 @@ class WordMatcher:
         for w in sorted(self.words, key=len, reverse=True):
             by_initial.setdefault(w[0], []).append(w)
         self._by_initial = {c: tuple(ws) for c, ws in by_initial.items()}
+        self.initials = frozenset(self._by_initial)     # the first characters of the words
 
     def indexes(self, text: str) -> list[tuple[int, int, int]]:
         """(index in ``words``, start, end) of each match, left to right, not overlapping."""
@@ -264,8 +263,16 @@ def theme_pattern() -> WordMatcher:
     return WordMatcher(k for t in themes() for k in t.keywords)
 
 
+@cache
+def idiom_pattern() -> WordMatcher:
+    """Fixed expressions with numerals that count nothing (千方百计, 一站式)."""
+    return WordMatcher(L.IDIOMS)
+
+
 #: A reporting period: one of REPORT_PERIODS, or months from January (`1-9月`, `1至6月`).
-REPORT_PERIOD = _re.compile(rf"{alternation(L.REPORT_PERIODS)}|(?<![0-9])[1一]\s*[-—–~至到]\s*(?P<m>1[0-2]|[1-9])\s*月")
+#: (The look-behind stands after the first character, so that every branch opens with a
+#: character and the engine skips to the places where one can start.)
+REPORT_PERIOD = _re.compile(rf"{alternation(L.REPORT_PERIODS)}|[1一](?<![0-9].)\s*[-—–~至到]\s*(?P<m>1[0-2]|[1-9])\s*月")
 #: Words that make a figure the whole district's (`全区新增…`), whatever town was named before.
 DISTRICT_WIDE = _re.compile(alternation(L.DISTRICT_WIDE))
 
