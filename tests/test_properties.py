@@ -218,3 +218,18 @@ def test_fast_scan_finds_what_the_pattern_finds(text):
     from tracker.extract import _scan
 
     assert [m.span() for m in _scan(text, 0, len(text))] == _plain_scan(text)
+
+
+han_mix = st.text(alphabet=st.sampled_from("宝山区〇々㐀𠀀豈⺀abc123，。 \t、“”ー가"), max_size=40)
+
+
+@SETTINGS
+@given(han_mix, st.sampled_from([1, 2, 5, 15]))
+@example("〇〇〇〇〇", 5)                   # Han outside the common block only
+@example("𠀀宝山区㐀", 5)
+def test_the_han_count_reads_every_block_of_han(text, n):
+    import regex
+
+    from tracker.document import _has_han
+
+    assert _has_han(text, n) == (len(regex.findall(r"\p{Han}", text)) >= n)

@@ -272,7 +272,7 @@ def _strip_bullet(s: str) -> str:
 
 def _has_han(s: str, n: int = 1) -> bool:
     """Whether ``s`` holds at least ``n`` Han characters."""
-    return len(s) >= n and P.han_at_least(n).match(s) is not None      # (too short: no need to look)
+    return len(s) >= n and (P.common_han_at_least(n).match(s) is not None or P.han_at_least(n).match(s) is not None)
 
 
 def is_furniture_line(s: str) -> bool:

@@ -27,8 +27,8 @@ from .model import Mention, Row
 _HEADING_TARGET = P.cue_pattern(L.HEADING_TARGET_CUES)
 _HEADING_ACHIEVED = P.cue_pattern(L.HEADING_ACHIEVED_CUES)
 _PLAN = P.cue_pattern(L.PLAN_SENTENCE_CUES)
-_DOC_TARGET = P.cue_pattern(L.DOC_TARGET_CUES)
-_DOC_ACHIEVED = P.cue_pattern(L.DOC_ACHIEVED_CUES)
+_DOC_TARGET = P.WordMatcher(L.DOC_TARGET_CUES)     # counted over a whole body: an automaton
+_DOC_ACHIEVED = P.WordMatcher(L.DOC_ACHIEVED_CUES)
 _CITY = P.cue_pattern(L.CITY_WIDE)
 _THEME_ORDER = ("public_services", "environment", "governance", "infrastructure", "urban_renewal", "economy", "innovation")
 
@@ -208,8 +208,8 @@ def document_context(doc: Document, body_places: list[tuple[int, Place, bool]]) 
         name, count = towns.most_common(1)[0]
         if count >= 3 and place_by_name()[name].district == district and count >= 2 * sum(towns.values()) / 3:
             subdistrict = name
-    target = len(_DOC_TARGET.findall(body))
-    achieved = len(_DOC_ACHIEVED.findall(body))
+    target = len(_DOC_TARGET.indexes(body))
+    achieved = len(_DOC_ACHIEVED.indexes(body))
     return DocContext(
         district, subdistrict, document_year(doc), "achieved" if achieved > target else "target",
         int(doc.published[:4]) if doc.published else None, int(doc.published[5:7]) if doc.published else None,
@@ -509,10 +509,12 @@ def metric_of(text: str, m: Mention, clause: tuple[int, int], prev_end: int) -> 
     # right before it (…总投资分别同比增长91%: the cap does not count 分别同比增长) …
     pos, floor = m.start, max(lo, m.start - L.METRIC_CUE_MAX)
     while pos > floor:                                # read back over the cue words, longest first
-        word = next((w for w in _CUES_BY_LAST.get(text[pos - 1], ()) if text.endswith(w, floor, pos)), None)
-        if word is None:
+        for word in _CUES_BY_LAST.get(text[pos - 1], ()):
+            if text.endswith(word, floor, pos):
+                pos -= len(word)
+                break
+        else:
             break
-        pos -= len(word)
     start = max(lo, pos - L.METRIC_BEFORE_MAX)
     if start > lo:                                    # … and where the cap cuts a verb in two, the
         for w in P.METRIC_START.finditer(text, start - 2, min(start + 2, m.start)):    # phrase begins

@@ -180,6 +180,16 @@ def han_at_least(n: int) -> "regex.Pattern[str]":
     """A pattern that matches at the start of a text holding at least ``n`` Han characters:
     one linear scan in C (possessive runs never backtrack), whatever the length of the line."""
     return regex.compile(r"(?:\P{Han}*+\p{Han}){%d}" % n)
+
+
+@cache
+def common_han_at_least(n: int) -> "_re.Pattern[str]":
+    """As :func:`han_at_least`, counting only the common block of Han characters (U+4E00 to
+    U+9FFF), which the standard library's ``re`` reads about twice as fast: enough to say yes
+    for most lines of Chinese text, while a no must still be checked by ``han_at_least``."""
+    return _re.compile("(?:[^\u4e00-\u9fff]*+[\u4e00-\u9fff]){%d}" % n)
+
+
 #: Words of page furniture (metadata, bylines, navigation): any of them in a short line.
 FURNITURE_CUE = _re.compile(alternation(L.FURNITURE_CUES))
 #: Phone numbers: mobile, service and landline numbers.
