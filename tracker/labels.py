@@ -45,18 +45,19 @@ class DocContext:
     published_month: int | None = None
 
 
-def char_positions(text: str, *classes: str, chunk: int = 1 << 20) -> list[array]:
-    """For each string of ``classes``, the sorted positions in ``text`` of any of its characters,
-    found by numpy in one pass a chunk at a time (compact arrays of 8-byte integers, not lists
-    of Python ints).
+def char_positions(text: str, *classes: str, start: int = 0, end: int | None = None, chunk: int = 1 << 20) -> list[array]:
+    """For each string of ``classes``, the sorted positions in ``text[start:end]`` (as positions
+    in ``text``) of any of its characters, found by numpy in one pass a chunk at a time (compact
+    arrays of 8-byte integers, not lists of Python ints).
 
-    >>> [list(a) for a in char_positions("甲，乙。丙", "。，", "。")]
-    [[1, 3], [3]]
+    >>> [list(a) for a in char_positions("甲，乙。丙", "。，", "。")], list(char_positions("甲，乙。丙", "。", start=2)[0])
+    ([[1, 3], [3]], [3])
     """
     table = _class_table(classes)
     out = [array("q") for _ in classes]
-    for at in range(0, len(text), chunk):
-        part = table[np.frombuffer(text[at:at + chunk].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+    end = len(text) if end is None else end
+    for at in range(start, end, chunk):
+        part = table[np.frombuffer(text[at:min(at + chunk, end)].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
         found = part.nonzero()[0]                     # any class: few, so each class is cheap
         bits = part[found]
         if at:
@@ -79,20 +80,26 @@ class Boundaries:
     """Line starts, sentence and clause ends of a text, found once, so that each figure's line,
     sentence and clause is a bisect rather than a scan (linear time however long the text).
 
+    Only ``text[lo:hi]`` is read (the article body, from a line start to a line end), and only
+    positions inside it may be asked about.
+
     >>> list(Boundaries("甲\\n乙\\r\\n丙\\r丁。").line_starts), list(Boundaries("甲，乙。").clause_ends)
     ([0, 2, 5, 7], [1, 3])
+    >>> list(Boundaries("页头\\n甲，乙\\n页脚。", 3, 6).line_starts), list(Boundaries("页头\\n甲，乙\\n页脚。", 3, 6).clause_ends)
+    ([3], [4])
     """
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, lo: int = 0, hi: int | None = None):
         self.text = text
+        self.end = len(text) if hi is None else hi
         newlines, returns, self.sentence_ends, self.clause_ends = char_positions(
-            text, "\n", "\r", L.SENTENCE_ENDS, L.CLAUSE_ENDS + L.SENTENCE_ENDS)
+            text, "\n", "\r", L.SENTENCE_ENDS, L.CLAUSE_ENDS + L.SENTENCE_ENDS, start=lo, end=self.end)
         # a line starts after \n, and after a \r that no \n follows (\r\n is one break)
         starts = np.frombuffer(newlines, dtype=np.int64) + 1
         lone = [i + 1 for i in returns if text[i + 1:i + 2] != "\n"]
         if lone:
             starts = np.union1d(starts, np.array(lone, dtype=np.int64))
-        self.line_starts = array("q", [0])
+        self.line_starts = array("q", [lo])
         self.line_starts.frombytes(starts.astype(np.int64, copy=False).tobytes())
 
     @staticmethod
@@ -125,7 +132,7 @@ class Boundaries:
 
     def line_length(self, i: int) -> int:
         """The length of line ``i`` with its line break."""
-        return (self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text)) - self.line_starts[i]
+        return (self.line_starts[i + 1] if i + 1 < len(self.line_starts) else self.end) - self.line_starts[i]
 
     def may_be_short(self, i: int, n: int) -> bool:
         """False when ``line(i).strip()`` is surely longer than ``n`` (read without copying it)."""
@@ -148,13 +155,13 @@ class Boundaries:
 
     def line(self, i: int) -> str:
         """Line ``i`` without its line break."""
-        end = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text)
+        end = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else self.end
         return self.text[self.line_starts[i]:end].rstrip("\r\n")
 
     def line_span(self, i: int) -> tuple[int, int]:
         """(start, end) of line ``i`` without its line break, for matching in place (no copy)."""
         start = self.line_starts[i]
-        end = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text)
+        end = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else self.end
         while end > start and self.text[end - 1] in "\r\n":
             end -= 1
         return start, end
@@ -613,7 +620,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
     place_pos = [p for p, _, _ in places]
     body_places = [p for a, b in doc.body for p in places[bisect_left(place_pos, a):bisect_left(place_pos, b)]]
     ctx = document_context(doc, body_places)
-    bounds = Boundaries(text)
+    bounds = Boundaries(text, spans[0][0], spans[-1][1])
     headers: dict[int, tuple[int, int] | None] | None = None
     table_seen: dict = {}
     sections = Sections(bounds, ctx, (doc.body or [(0, 0)])[0][0])
