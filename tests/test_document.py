@@ -155,6 +155,9 @@ def test_body_keeps_the_article_and_drops_furniture(page, expected):
     "首页  信息公开  政务服务  互动交流  走进宝山",   # a menu with wide gaps
     "上海市宝山区人民政府",                  # the site's name in its header
     "青浦区人民政府网",
+    "本文来源：上海宝山 2023-10-24",          # a cue inside the line, but no figure
+    "责任编辑：王五",
+    "咨询热线：400-123-4567，24小时服务",     # a figure, but a phone number: contact line
 ])
 def test_furniture_lines(line):
     assert D.is_furniture_line(line)
@@ -162,7 +165,11 @@ def test_furniture_lines(line):
 
 @pytest.mark.parametrize("line", [KINDERGARTENS, RENEWAL, INVEST, HOTLINE, "顾村镇打造产业集聚新高地",
                                   "1  新建绿地  20公顷  12公顷",           # a table row of short cells: it has figures
-                                  "3   全社会固定资产投资   预期性   2716.18亿元"])
+                                  "3   全社会固定资产投资   预期性   2716.18亿元",
+                                  # a cue word inside a short line that states a figure
+                                  "资金来源：区级财政安排2.6亿元",
+                                  "12345市民服务热线办结率达99.2%",
+                                  "拆除违规户外广告设施326处"])
 def test_prose_lines_are_not_furniture(line):
     assert not D.is_furniture_line(line)
 

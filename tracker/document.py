@@ -13,6 +13,7 @@ from datetime import date
 
 from . import lexicon as L
 from . import patterns as P
+from .extract import find_mentions
 
 
 class DocumentError(ValueError):
@@ -288,8 +289,11 @@ def is_furniture_line(s: str) -> bool:
         return True                                   # 首页  信息公开  政务服务  互动交流
     wordy = _has_han(s, 15)
     prose = wordy or s.endswith(("。", "！", "？", "；"))
-    if len(s) <= 60 and not prose and P.FURNITURE_CUE.search(s):
-        return True                                   # metadata, bylines, navigation
+    # metadata, bylines, navigation; a cue inside a line that states a figure is a word of
+    # its sentence (资金来源：…2.6亿元, 12345热线办结率达99.2%, 拆除违规户外广告设施326处)
+    cue = P.FURNITURE_CUE.search(core) if len(s) <= 60 and not prose else None
+    if cue and not (cue.start() > 0 and _states_a_figure(core)):
+        return True
     if not prose and P.PHONE.search(s):
         return True                                   # contact lines and ads
     if core != s and len(core) <= 40 and not core.endswith(("。", "！", "？", "；")):
@@ -298,6 +302,12 @@ def is_furniture_line(s: str) -> bool:
             and not s.startswith("|") and not any(c.isdigit() for c in s)):
         return True                                   # breadcrumbs and menus
     return not wordy and _is_dateline(s)              # a bare timestamp line
+
+
+def _states_a_figure(s: str) -> bool:
+    """Whether ``s`` holds a quantity (a figure with its unit; a counter such as 点击:94次, a
+    date or a phone number is none)."""
+    return bool(find_mentions(s))
 
 
 def _is_menu(s: str) -> bool:
