@@ -237,11 +237,12 @@ def document_year(doc: Document) -> int | None:
     in_body = (line for s, e in doc.body if s < 4000 for _, _, line in iter_lines(doc.text[s:min(e, 4000)]))
     first_lines = list(islice((line for line in in_body if line), 3))
     head = "\n".join([doc.title, *first_lines])
-    m = P.YEAR_BARE.search(head)
-    if m:
-        return int(m["y"])
-    years = P.YEAR_WORD.findall(doc.text)             # the one group: the year's digits
-    return max(map(int, years)) if years else None
+    for m in P.YEAR_BARE.finditer(head):
+        if not head.endswith(L.YEAR_BASE_BEFORE, 0, m.start()):       # not 较2022年
+            return int(m["y"])
+    years = [int(m["y"]) for m in P.YEAR_WORD.finditer(doc.text)
+             if not doc.text.endswith(L.YEAR_BASE_BEFORE, 0, m.start())]     # not 较2022年
+    return max(years) if years else None
 
 
 def sentence_place(found: list[tuple[int, Place, bool]], offset: int, clause_start: int, ctx: DocContext,
@@ -489,6 +490,8 @@ def _after_last_start(s: str) -> str:
     """What follows the last verb or time word of ``s`` that leaves a phrase after it
     (`路街道已完成既有多层住宅加装电梯` → 既有多层住宅加装电梯); ``s`` itself when there is none."""
     for m in reversed(list(P.METRIC_START.finditer(s))):        # the last one that leaves a phrase
+        if s.endswith(L.YEAR_BASE_BEFORE, 0, m.start()):
+            continue                                  # 较去年同期: a comparison base, not a start
         if len(s) - m.end() >= 2 and len(_strip_noise(s[m.end():])) >= 2:
             return s[m.end():]
     return s

@@ -217,6 +217,9 @@ DOC_TARGET_CUES: tuple[str, ...] = ("将", "计划", "力争", "预计", "目标
 DOC_ACHIEVED_CUES: tuple[str, ...] = ("已", "累计", "完成了", "实现了", "首批", "截至", "同比增长", "获评", "入选")
 #: Words before a year that make it a comparison base (`比上年增长`, `较2020年`), not the figure's year.
 YEAR_BASE_BEFORE: tuple[str, ...] = ("比", "较", "与", "同", "相比", "对比")
+#: The periods a change is compared with, after one of YEAR_BASE_BEFORE (`较去年同期下降`, or a
+#: year: `较2022年增长`): shed from the end of a metric, and never where it begins.
+COMPARISON_PERIODS: tuple[str, ...] = ("去年同期", "上年同期", "去年", "上年", "前年", "上一年", "同期")
 
 #: Words that turn `同比增长` into a plan (`预期指标是…增长10%`).
 PLAN_SENTENCE_CUES: tuple[str, ...] = ("预期", "目标", "计划", "力争", "确保", "将", "预计", "争取", "年内", "到20")

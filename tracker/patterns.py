@@ -209,10 +209,14 @@ _METRIC_PUNCT_CHARS = "“”\"'‘’《》()（）[]【】:：,，、"
 _METRIC_PUNCT = rf"[\s{_re.escape(_METRIC_PUNCT_CHARS)}]"
 _METRIC_LEADING_WORDS = (*L.METRIC_LEADING_NOISE, *L.REPORT_PERIODS)          # …and periods: 前三季度
 METRIC_LEADING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(_METRIC_LEADING_WORDS)})+")
-METRIC_TRAILING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(L.METRIC_TRAILING_NOISE)})+$")
+#: A comparison base: 较去年同期, 比上年, 较2022年 (同期).
+COMPARISON_BASE = (rf"(?:{alternation(L.YEAR_BASE_BEFORE)})\s*"
+                   rf"(?:(?:19[5-9]|20[0-9])[0-9]\s*年(?:同期)?|{alternation(L.COMPARISON_PERIODS)})")
+METRIC_TRAILING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(L.METRIC_TRAILING_NOISE)}|{COMPARISON_BASE})+$")
 #: The characters trailing noise can end with (besides white space): a phrase ending otherwise
 #: has none, and the costly search for it is skipped.
-METRIC_TRAILING_LAST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[-1] for w in L.METRIC_TRAILING_NOISE))
+METRIC_TRAILING_LAST = frozenset(
+    _METRIC_PUNCT_CHARS + "".join(w[-1] for w in (*L.METRIC_TRAILING_NOISE, *L.COMPARISON_PERIODS)) + "年")
 #: Likewise the characters leading noise can begin with (besides white space).
 METRIC_LEADING_FIRST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[0] for w in _METRIC_LEADING_WORDS))
 
