@@ -41,6 +41,8 @@ CASES = [
     ("table-row-label", "| 序号 | 项目 | 目标（公顷） |\n|---|---|---|\n| 1 | 新建公共绿地 | 20 |", "20", "新建公共绿地"),
     # a per-unit denominator is part of the metric (GUIDELINES: 每千人口床位6张)
     ("per-unit", "全区每千人口医疗机构床位数达到6.5张。", "6.5张", "每千人口医疗机构床位数"),
+    ("per-unit-verb", "全区每万人拥有公共文化设施面积达到1200平方米。", "1200平方米", "每万人拥有公共文化设施面积"),
+    ("verb-without-per-unit", "目前全镇拥有各类企业3000余家。", "3000余家", "各类企业"),
     # a comparison base (较去年同期, 比2022年) is shed, and the phrase never begins inside it
     ("base-last-year-same-period", "2023年，全区城镇登记失业率较去年同期下降0.3个百分点。", "0.3个百分点", "城镇登记失业率"),
     ("base-prior-year-same-period", "上半年，金山区实现税收收入60.2亿元，比上年同期增长5.3%。", "5.3%", "税收收入"),

@@ -492,6 +492,8 @@ def _after_last_start(s: str) -> str:
     for m in reversed(list(P.METRIC_START.finditer(s))):        # the last one that leaves a phrase
         if s.endswith(L.YEAR_BASE_BEFORE, 0, m.start()):
             continue                                  # 较去年同期: a comparison base, not a start
+        if m.group() in L.PER_UNIT_VERBS and any(p in s[:m.start()] for p in L.PER_UNIT_BEFORE):
+            continue                                  # 每万人拥有…: the denominator stays
         if len(s) - m.end() >= 2 and len(_strip_noise(s[m.end():])) >= 2:
             return s[m.end():]
     return s

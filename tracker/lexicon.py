@@ -149,6 +149,9 @@ INDEFINITE_BEFORE: tuple[str, ...] = ("数", "几", "上", "近", "逾", "超", 
 #: A number after these is the denominator of a per-unit figure (`每千人口床位6张`): part of the
 #: metric, not a figure of its own.
 PER_UNIT_BEFORE: tuple[str, ...] = ("每",)
+#: Verbs that join a per-unit denominator to the thing counted (`每万人拥有公共文化设施面积`):
+#: the metric does not begin after them when a denominator stands before.
+PER_UNIT_VERBS: tuple[str, ...] = ("拥有",)
 #: A numeral after these is a weekday (`周一至周五`), not a figure.
 WEEKDAY_BEFORE: tuple[str, ...] = ("周", "星期", "礼拜")
 #: A bare 度 is energy only near one of these (`年发电量超过100万度`); else it is a degree.
