@@ -306,8 +306,9 @@ def is_furniture_line(s: str) -> bool:
 
 def _states_a_figure(s: str) -> bool:
     """Whether ``s`` holds a quantity (a figure with its unit; a counter such as 点击:94次, a
-    date or a phone number is none)."""
-    return bool(find_mentions(s))
+    date or a phone number is none) and no full date (a line of metadata: `2023-10-24 来源:…`,
+    read without the cost of looking for figures in it)."""
+    return P.DATE.search(s) is None and bool(find_mentions(s))
 
 
 def _is_menu(s: str) -> bool:
