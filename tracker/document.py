@@ -289,9 +289,13 @@ def is_furniture_line(s: str) -> bool:
         return True                                   # 首页  信息公开  政务服务  互动交流
     wordy = _has_han(s, 15)
     prose = wordy or s.endswith(("。", "！", "？", "；"))
-    # metadata, bylines, navigation; a cue inside a line that states a figure is a word of
-    # its sentence (资金来源：…2.6亿元, 12345热线办结率达99.2%, 拆除违规户外广告设施326处)
+    # metadata, bylines, navigation: a short line with a cue word, or a line of fields with
+    # several (发布日期：… 信息来源：… 浏览次数：…) whatever its Han characters; but a cue inside
+    # a line that states a figure is a word of its sentence (资金来源：…2.6亿元, 12345热线办结率达99.2%)
     cue = P.FURNITURE_CUE.search(core) if len(s) <= 60 and not prose else None
+    if cue is None and prose and len(s) <= 80 and (s.count("：") + s.count(":") >= 2 or P.DATE.search(s)):
+        cues = list(P.FURNITURE_CUE.finditer(core))
+        cue = cues[0] if len(cues) >= 2 else None
     if cue and not (cue.start() > 0 and _states_a_figure(core)):
         return True
     if not prose and P.PHONE.search(s):
@@ -432,12 +436,33 @@ def find_published(text: str, limit: int = 1500) -> str:
     return bare
 
 
+def find_published_after(text: str, body: list[tuple[int, int]]) -> str:
+    """A publication date on a line that introduces it (发布日期：…) right after the article
+    body, where many government sites print it, within FOOTER_DATE_WINDOW characters.
+
+    >>> t = "标题\\n" + "全区新建口袋公园8座，改造绿地20公顷。" * 80 + "\\n发布日期：2024-12-27   信息来源：房管局"
+    >>> find_published(t), find_published_after(t, body_spans(t))
+    ('', '2024-12-27')
+    """
+    if not body:
+        return ""
+    end = body[-1][1]
+    for _, _, s in lines(text[end:end + L.FOOTER_DATE_WINDOW]):
+        if P.DATE_CUE.search(s):
+            for m in P.DATE.finditer(s):
+                iso = _valid_date(m)
+                if iso:
+                    return iso
+    return ""
+
+
 def from_text(text: str, doc_id: str, source: str = "", title: str = "", published: str = "") -> Document:
-    """A Document from text already decoded (title and date found unless given)."""
+    """A Document from text already decoded (title and date found unless given: the date in
+    the page header, else on a line just after the article)."""
     body = body_spans(text)
     return Document(
         doc_id=doc_id, text=text, title=title or find_title(text, body),
-        published=published or find_published(text), source=source, body=body,
+        published=published or find_published(text) or find_published_after(text, body), source=source, body=body,
     )
 
 

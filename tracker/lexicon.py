@@ -328,6 +328,8 @@ FURNITURE_CUES: tuple[str, ...] = (
     "来源|", "来源 |", "编辑|", "编辑 |", "审核", "校对", "责编", "监制", "排版", "供稿", "原标题",
     "点击上方", "蓝字", "广告", "分享", "收藏", "打印", "字体", "阅读数", "浏览次数", "访问次数",
 )
+#: How far after the article body a date line (发布日期：…) is looked for, when the header has none.
+FOOTER_DATE_WINDOW = 400
 #: A run of this many short lines after the last paragraph, with no list numbering, is a link list.
 LINK_RUN_MIN = 3
 LINK_LINE_MAX = 40
