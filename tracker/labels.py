@@ -44,6 +44,12 @@ class DocContext:
     published_year: int | None = None
     published_month: int | None = None
 
+    @property
+    def present_year(self) -> int | None:
+        """The year the document was written in: its publication year, else its own year (a
+        `2024年政府工作报告` reviews 2023 as the past)."""
+        return self.published_year or self.year
+
 
 def char_positions(text: str, *classes: str, start: int = 0, end: int | None = None, chunk: int = 1 << 20) -> list[array]:
     """For each string of ``classes``, the sorted positions in ``text[start:end]`` (as positions
@@ -443,7 +449,8 @@ class Sections:
         opening = self._opening[1]
         if opening and opening[0][0] == 0:
             year = opening[0][1]
-            return year, ("achieved" if self.ctx.published_year and year < self.ctx.published_year else "")
+            present = self.ctx.present_year
+            return year, ("achieved" if present and year < present else "")
         return self.year, self.kind
 
 
@@ -676,7 +683,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             # reported: for a period over at publication (上半年, …), or under a heading of a past
             # year when the sentence names none (2023年…统计公报, published in 2024)
             reported = period_over(prefix, year, ctx) or (
-                not years and section_year is not None and ctx.published_year is not None and section_year < ctx.published_year)
+                not years and section_year is not None and ctx.present_year is not None and section_year < ctx.present_year)
             kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind),
                            reported, plan=in_list and heading_kind == "target")
             if kind == "achieved" and years and year and ctx.published_year and year > ctx.published_year:

@@ -212,7 +212,10 @@ CONTEXT_CUES: tuple[str, ...] = (
 )
 #: Section headings that make their items targets or results.
 HEADING_TARGET_CUES: tuple[str, ...] = ("任务", "目标", "计划", "预期", "重点", "安排", "思路", "打算", "展望")
-HEADING_ACHIEVED_CUES: tuple[str, ...] = ("回顾", "完成情况", "成效", "成绩", "总结", "进展", "亮点")
+HEADING_ACHIEVED_CUES: tuple[str, ...] = (
+    "回顾", "完成情况", "成效", "成绩", "总结", "进展", "亮点", "推进情况", "执行情况", "落实情况",
+    "统计公报",                                   # a bulletin reports on a year that is over
+)
 #: Reported changes: achieved, unless the sentence is a plan (PLAN_SENTENCE_CUES).
 CHANGE_CUES: tuple[str, ...] = ("同比增长", "同比下降", "比上年", "较上年", "同比提高", "同比减少", "增长", "下降")
 #: Cues strong enough to set a document's default kind when a sentence has none.
