@@ -85,8 +85,8 @@ def _is_date_or_name(text: str, m: re.Match, unit: str, n1: str) -> bool:
         before = text[max(0, start - 6):start]
         if not (before.endswith(L.DURATION_YEAR_BEFORE) or after.startswith(L.DURATION_YEAR_AFTER)):
             return True
-    if unit == "周" and after.startswith("年"):
-        return True
+    if unit == "周" and after.startswith(L.NOT_WEEK_AFTER):
+        return True                                            # 周年, 60周岁
     if unit == "度" and not (any(c in text[max(0, start - 8):start] for c in L.ENERGY_CONTEXT) or after.startswith(L.ENERGY_CONTEXT)):
         return True                                            # 35度: a degree, not kWh
     return False
@@ -110,7 +110,7 @@ def _skip(text: str, m: re.Match, excluded: Spans) -> bool:
         unit = m["unit"]
         if before.endswith(L.WEEKDAY_BEFORE):
             return True                                        # 周一至周五
-        if n1 == "一" and unit in L.ARTICLE_CLASSIFIERS and not m["sep"]:
+        if n1 == "一" and unit in L.ARTICLE_CLASSIFIERS and not m["sep"] and not _counted_after_noun(text, start, end, unit):
             return True                                        # 一批, 一块: an article
         if unit in L.STAGE_CLASSIFIERS:
             return True                                        # 二期工程
@@ -123,6 +123,14 @@ def _skip(text: str, m: re.Match, excluded: Spans) -> bool:
         if start > 0 and text[start - 1] in _CHINESE_CHARS and number_value(text[start - 1] + n1) is None:
             return True                                        # part of a longer numeral word
     return False
+
+
+def _counted_after_noun(text: str, start: int, end: int, unit: str) -> bool:
+    """Whether 一 and its classifier count the noun before them, closing a clause (新增公交线路一条，
+    改造农贸市场一处。), rather than being an article before a noun (一批项目) or a turn of
+    phrase (一方面，)."""
+    return (len(unit) == 1 and start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff"
+            and (end >= len(text) or text[end] in L.CLAUSE_ENDS or text[end] in L.SENTENCE_ENDS))
 
 
 def _qualifier(text: str, m: re.Match, quantity: str) -> str:

@@ -87,6 +87,7 @@ CLASSIFIERS: tuple[str, ...] = (
     "期", "支", "位", "只", "头", "株", "棵", "片", "块", "组", "类", "种", "份", "篇", "本", "册",
     "门", "盏", "根", "对", "宗", "轮", "趟", "层", "笔", "起", "例", "款", "枚", "颗", "床", "口",
     "单", "届", "节", "堂", "孔", "扇", "段", "所次", "箱", "桶", "吨次", "列", "集", "季", "方面", "班",
+    "幅",                                                  # 地块3幅 (parcels of land)
 )
 
 #: Separators of a range (`3至5`, `3-5`, `3~5`, `3到5`).
@@ -136,14 +137,16 @@ IDIOMS: tuple[str, ...] = (
     "一站一", "一区一", "一街一", "一镇一", "一村一", "一处一", "一点一", "成千上万", "成百上千",
     "千条线", "一根针", "三班倒",
 )
-#: A lone 一 before these classifiers is an article (`一批`, `一块`), not a count.
+#: A lone 一 before these classifiers is an article (`一批`, `一块`), not a count; after its noun
+#: and closing a clause it counts (`新增公交线路一条，`).
 ARTICLE_CLASSIFIERS: tuple[str, ...] = (
     "批", "块", "张", "条", "种", "片", "场", "次", "份", "道", "门", "把", "个", "项", "件", "支",
     "部", "位", "座", "处", "类", "轮", "组", "套", "间", "本", "家", "期", "层", "段", "届", "节",
     "对", "口", "款", "株", "棵", "根", "颗", "枚", "起", "例", "宗", "笔", "篇", "册", "单", "方面",
+    "幅",
 )
 #: A numeral right after these is an ordinal (`第五届`, `十二届五次全会`), not a figure.
-ORDINAL_BEFORE: tuple[str, ...] = ("第", "届")
+ORDINAL_BEFORE: tuple[str, ...] = ("第", "届", "人大", "政协")     # 人大三次会议: a session, not three
 #: A bare 十/百/千/万 after these words is indefinite (`数十个`, `上百家`, `近百`, `超千户`).
 INDEFINITE_BEFORE: tuple[str, ...] = ("数", "几", "上", "近", "逾", "超", "好", "每")
 #: A number after these is the denominator of a per-unit figure (`每千人口床位6张`): part of the
@@ -169,6 +172,10 @@ COUNTER_CUES: tuple[str, ...] = (
 NAME_AFTER_UNIT: tuple[str, ...] = (
     "生活圈", "社区生活圈", "服务圈", "就医圈", "通勤圈", "健身圈", "经济圈", "周年", "期间", "位数",
 )
+#: A lone zero word is not a numeral (零部件, 零距离).
+ZERO_WORDS: tuple[str, ...] = ("零", "〇")
+#: 周 before these is not a week (周年, 周岁).
+NOT_WEEK_AFTER: tuple[str, ...] = ("年", "岁")
 #: Chinese numeral + these classifiers is an ordinal or a stage (`二期工程`), not a count.
 STAGE_CLASSIFIERS: tuple[str, ...] = ("期", "届", "节", "季", "集", "列")
 #: Quotation marks around names and slogans (`“三张清单”`), and title marks (`《…》`).

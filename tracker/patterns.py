@@ -43,7 +43,9 @@ CHINESE_NUMERAL_CHARS = "".join(
 #: reading never matches, and trying each one made a date such as 2022-08-02 cost 6 µs.
 ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9０-９]++)(?:[.．][0-9０-９]++)?"
 #: A run of Chinese numeral characters; numerals.parse_chinese decides whether it is a number.
-CHINESE = "[" + CHINESE_NUMERAL_CHARS + "]{1,24}(?:点[〇零一二三四五六七八九]{1,8})?"    # 九十六点五
+#: A lone zero word is none (零部件, 零距离).
+CHINESE = (f"(?!{alternation(L.ZERO_WORDS)}(?![{CHINESE_NUMERAL_CHARS}]))"
+           "[" + CHINESE_NUMERAL_CHARS + "]{1,24}(?:点[〇零一二三四五六七八九]{1,8})?")    # 九十六点五
 MULTIPLIER = alternation(L.MULTIPLIERS)
 UNIT = _unit_alternation()
 #: A multiplier that is not the head of a unit (`12千瓦时` is 12 kWh, not 12 千 × 瓦 and a stray 时).
