@@ -210,7 +210,12 @@ def document_context(doc: Document, body_places: list[tuple[int, Place, bool]]) 
     votes.update(place.district for _, place, _full in body_places)
     towns.update(place.name for _, place, full in body_places if full and not place.county_level)
     district, top = votes.most_common(1)[0] if votes else ("", 0)
-    if top < 2 or (_CITY.search(title) and not title_places):
+    city = _CITY.search(title) if not title_places else None
+    # the city is the title's subject when it opens it (上海市重大工程…); inside a name
+    # (第十四届上海樱花节…开幕), only when the body names more than one district
+    if city and not (city.start() == 0 or len(votes) > 1):
+        city = None
+    if top < 2 or city:
         district = ""                                 # a city-wide document, or a passing mention
     subdistrict = ""
     title_towns = {place.name for pos, place, full in title_places if not place.county_level and place.district == district
