@@ -378,6 +378,24 @@ def kind_of(prefix: str, suffix: str, sentence: str, default: str, section: bool
     return kind
 
 
+def list_intro(text: str, start: int, lo: int = 0) -> str:
+    """The words that open a list whose items are sentences split by ；, for the item at
+    ``start``: from the last full stop or line break to the colon before the items (its cues
+    speak for every item: `主要预期目标是：税收增长3%；固定资产投资完成50亿元；…`); "" when
+    ``start`` follows no ；.
+
+    >>> t = "主要预期目标是：税收增长3%；固定资产投资完成50亿元。"
+    >>> list_intro(t, t.index("固定")), list_intro(t, 0)
+    ('主要预期目标是：', '')
+    """
+    if start <= lo or text[start - 1] not in "；;":
+        return ""
+    floor = max(lo, start - L.LIST_INTRO_MAX)
+    begin = max(text.rfind("。", floor, start), text.rfind("\n", floor, start)) + 1 or floor
+    colon = max(text.rfind("：", begin, start), text.rfind(":", begin, start))
+    return text[max(begin, floor):colon + 1] if colon >= 0 else ""
+
+
 def period_over(prefix: str, year: int | None, ctx: DocContext) -> bool:
     """Whether the last reporting period named before the figure (上半年, 1-9月) was over when the
     document was published."""
@@ -664,6 +682,7 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             years = _named_years(sentence, ctx)
             in_list = P.LIST_MARKER.match(text, *bounds.line_span(bounds.line_index(s0))) is not None
             section: tuple[int | None, str] | None = None
+            intro = list_intro(text, s0, lo)          # 目标是：…；固定资产投资完成50亿元；…
             found = [(p - s0, place, full) for p, place, full in places[bisect_left(place_pos, s0):bisect_left(place_pos, s1)]]
             sentence_keywords = keywords[bisect_left(keyword_pos, s0):bisect_left(keyword_pos, s1)]
         c0, c1 = bounds.clause(m.start, m.end, s0, s1)
@@ -689,8 +708,8 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             # year when the sentence names none (2023年…统计公报, published in 2024)
             reported = period_over(prefix, year, ctx) or (
                 not years and section_year is not None and ctx.present_year is not None and section_year < ctx.present_year)
-            kind = kind_of(prefix, suffix, sentence, section_kind or ctx.default_kind, bool(section_kind),
-                           reported, plan=in_list and heading_kind == "target")
+            kind = kind_of(intro + prefix, suffix, intro + sentence, section_kind or ctx.default_kind,
+                           bool(section_kind), reported, plan=in_list and heading_kind == "target")
             if kind == "achieved" and years and year and ctx.published_year and year > ctx.published_year:
                 kind = "target"                       # 2025年底前完成…, written in 2024: not done yet
         direction = direction_of(prefix)

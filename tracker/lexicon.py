@@ -218,7 +218,10 @@ CONTEXT_CUES: tuple[str, ...] = (
     "范围内", "现有", "拥有", "总面积", "常住人口", "户籍人口", "辖区内", "辖区面积", "区域面积", "的区域",
 )
 #: Section headings that make their items targets or results.
-HEADING_TARGET_CUES: tuple[str, ...] = ("任务", "目标", "计划", "预期", "重点", "安排", "思路", "打算", "展望")
+HEADING_TARGET_CUES: tuple[str, ...] = (
+    "任务", "目标", "计划", "预期", "重点", "安排", "思路", "打算", "展望",
+    "实事项目",                                   # a year's list of projects: 2024年镇政府实事项目
+)
 HEADING_ACHIEVED_CUES: tuple[str, ...] = (
     "回顾", "完成情况", "成效", "成绩", "总结", "进展", "亮点", "推进情况", "执行情况", "落实情况",
     "统计公报",                                   # a bulletin reports on a year that is over
@@ -266,6 +269,8 @@ DEFAULT_THEME = "economy"
 
 #: Relative year words → offset from the publication year.
 RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}
+#: How far back the opening of a list of ；-separated items is looked for (`目标是：…；…；…`).
+LIST_INTRO_MAX = 600
 #: A sentence that runs on longer than this on either side of a figure is cut at a clause.
 SENTENCE_MAX = 300
 #: A heading is a short line without a closing full stop; its year applies to the lines below it.
