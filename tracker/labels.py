@@ -420,7 +420,8 @@ def _named_years(sentence: str, ctx: DocContext) -> list[tuple[int, int]]:
         return []
     found = [(m.start(), int(m["y"])) for m in P.YEAR_WORD.finditer(sentence)]
     if ctx.year:
-        found += [(m.start(), ctx.year + L.RELATIVE_YEARS[m.group()]) for m in P.RELATIVE_YEAR.finditer(sentence)]
+        found += [(m.start(), ctx.year + L.RELATIVE_YEARS[m.group()]) for m in P.RELATIVE_YEAR.finditer(sentence)
+                  if not sentence.endswith(L.RELATIVE_BASE_BEFORE, 0, m.start())]      # 是上年的1.6倍
     return sorted((pos, y) for pos, y in found if not sentence.endswith(L.YEAR_BASE_BEFORE, 0, pos))
 
 
@@ -451,6 +452,8 @@ class Sections:
     def _read(self, line: str) -> None:
         if not line or len(line) > L.HEADING_MAX or line.endswith(("。", "；", ";", "，", ",", "|")):
             return
+        if P.DATELINE_WORDS.fullmatch(line):
+            return                                    # 2024年3月 under a bulletin's title: its date
         # a review's words win over a plan's (重点任务完成情况 reports on tasks)
         kind = "achieved" if _HEADING_ACHIEVED.search(line) else "target" if _HEADING_TARGET.search(line) else ""
         named = P.YEAR_WORD.search(line)

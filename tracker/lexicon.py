@@ -233,6 +233,8 @@ DOC_TARGET_CUES: tuple[str, ...] = ("将", "计划", "力争", "预计", "目标
 DOC_ACHIEVED_CUES: tuple[str, ...] = ("已", "累计", "完成了", "实现了", "首批", "截至", "同比增长", "获评", "入选")
 #: Words before a year that make it a comparison base (`比上年增长`, `较2020年`), not the figure's year.
 YEAR_BASE_BEFORE: tuple[str, ...] = ("比", "较", "与", "同", "相比", "对比")
+#: Words before a relative year that make it a base too (`是上年的1.6倍`).
+RELATIVE_BASE_BEFORE: tuple[str, ...] = ("是", "为")
 #: The periods a change is compared with, after one of YEAR_BASE_BEFORE (`较去年同期下降`, or a
 #: year: `较2022年增长`): shed from the end of a metric, and never where it begins.
 COMPARISON_PERIODS: tuple[str, ...] = ("去年同期", "上年同期", "去年", "上年", "前年", "上一年", "同期")
