@@ -9,7 +9,7 @@ normalised value and unit, and the name of the rule that found it.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 import re
@@ -209,34 +209,62 @@ def _special_mention(text: str, m: re.Match) -> Mention | None:
     return None
 
 
+def line_end(text: str, start: int) -> int:
+    """Where the line that starts at ``start`` ends (before its \\n, \\r\\n or \\r)."""
+    m = P.LINE_BREAK.search(text, start)
+    return m.start() if m else len(text)
+
+
 def table_cells(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """(start, end, stripped content) of the cells of the table row text[start:end]."""
-    cells, pos = [], text.find("|", start, end)
-    while pos >= 0:
-        nxt = text.find("|", pos + 1, end)
-        if nxt < 0:
-            break
+    """(start, end, stripped content) of the cells of the table row text[start:end]; a row
+    without a bar at an end has a cell there (`1 | 加装电梯 | 1800`).
+
+    >>> [c for _, _, c in table_cells("| 1 | 电梯 |", 0, 10)], [c for _, _, c in table_cells("1 | 电梯 | 18", 0, 12)]
+    (['1', '电梯'], ['1', '电梯', '18'])
+    """
+    first, last = text.find("|", start, end), text.rfind("|", start, end)
+    if first < 0:
+        return []
+    bars = [i for i in range(first, last + 1) if text[i] == "|"]
+    if text[start:first].strip():
+        bars.insert(0, start - 1)                    # a first cell before the first bar
+    if text[last + 1:end].strip():
+        bars.append(end)                             # a last cell after the last bar
+    cells = []
+    for pos, nxt in zip(bars, bars[1:]):
         raw = text[pos + 1:nxt]
         lead = len(raw) - len(raw.lstrip())
         content = raw.strip()
         cells.append((pos + 1 + lead, pos + 1 + lead + len(content), content))
-        pos = nxt
     return cells
 
 
 def table_headers(text: str) -> dict[int, tuple[int, int] | None]:
     """Each table line's start → the (start, end) of its table's first line (None for that first
-    line itself), found in one pass: a table is a run of table lines one line break apart."""
+    line itself), found in one pass: a table is a run of lines with bars one line break apart,
+    where a line has bars at both ends, or the run is of two lines or more with as many bars
+    in each (the header row may lack the last, empty cells)."""
     headers: dict[int, tuple[int, int] | None] = {}
-    first: tuple[int, int] | None = None
+    run: list[tuple[int, int]] = []
+
+    def close() -> None:
+        if not run:
+            return
+        counts = [text.count("|", a, b) for a, b in run]
+        outer = any(P.TABLE_LINE.match(text, a, b) for a, b in run)
+        if outer or (len(run) >= 2 and len(set(counts[1:])) == 1 and counts[0] >= 2):
+            headers[run[0][0]] = None
+            for a, _ in run[1:]:
+                headers[a] = run[0]
+        run.clear()
+
     prev_end = -2
-    for line in P.TABLE_LINE.finditer(text):
-        if first is None or text[prev_end:line.start()] not in ("\n", "\r\n", "\r"):
-            first = (line.start(), line.end())
-            headers[line.start()] = None
-        else:
-            headers[line.start()] = first
+    for line in P.PIPE_LINE.finditer(text):
+        if run and text[prev_end:line.start()] not in ("\n", "\r\n", "\r"):
+            close()
+        run.append(line.span())
         prev_end = line.end()
+    close()
     return headers
 
 
@@ -257,12 +285,14 @@ def table_mentions(text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]
     out: list[Mention] = []
     headers = table_headers(text)
     column_units: dict[tuple[int, int], list] = {}      # each table's header read once
+    starts = sorted(headers)
     for s, e in spans:
-        for line in P.TABLE_LINE.finditer(text, s, e):
-            if P.TABLE_RULE.match(line.group()):
+        for ls in starts[bisect_left(starts, s):bisect_left(starts, e)]:
+            le = min(line_end(text, ls), e)
+            if P.TABLE_RULE.match(text[ls:le]):
                 continue
-            cells = table_cells(text, line.start(), line.end())
-            header = headers.get(line.start())
+            cells = table_cells(text, ls, le)
+            header = headers.get(ls)
             if header and header not in column_units:
                 column_units[header] = [_header_unit(c) for _, _, c in table_cells(text, *header)]
             units = column_units.get(header, []) if header else []

@@ -620,8 +620,7 @@ def _table_labels(bounds: Boundaries, m: Mention, headers: dict[int, tuple[int, 
     ls = bounds.line_starts[i]
     if ("row", ls) not in seen:
         le = ls + len(bounds.line(i))
-        table_line = text[ls:m.start].lstrip()[:1] == "|" and P.TABLE_LINE.match(text, ls, le)
-        seen[("row", ls)] = table_cells(text, ls, le) if table_line else None
+        seen[("row", ls)] = table_cells(text, ls, le) if ls in headers else None
     cells = seen[("row", ls)]
     if cells is None:
         return None
@@ -696,7 +695,9 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
         if in_table:                                  # a table row: its label and its column decide
             metric, table_kind, table_year = in_table
             wide_metric = metric
-            kind, year = table_kind or ctx.default_kind, table_year or ctx.year
+            if section is None:
+                section = sections.at(s0)
+            kind, year = table_kind or section[1] or ctx.default_kind, table_year or section[0] or ctx.year
             c0, c1 = s0, s1
         else:
             metric, wide_metric = metric_of(text, m, (c0, c1), prev_end)

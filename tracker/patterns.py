@@ -168,6 +168,9 @@ CLAUSE_END = _re.compile(f"[{_re.escape(L.CLAUSE_ENDS + L.SENTENCE_ENDS)}]")
 LIST_MARKER = _re.compile(r"\s*(?:[0-9０-９]{1,3}\s*[.．、)）]|[(（]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳])")
 #: Lines of a markdown/plain table: `| a | b |`.
 TABLE_LINE = regex.compile(r"(?:^|(?<=\r))[ \t]*\|[^\r\n]*\|[ \t]*(?=\r|\n|\Z)", regex.MULTILINE)
+#: Lines with at least two bars, with or without bars at their ends (`序号 | 项目 | 计划投资(万元)`):
+#: a table when several in a row have as many bars, or when one has bars at both ends.
+PIPE_LINE = regex.compile(r"(?:^|(?<=\r))[^\r\n|]*\|[^\r\n|]*\|[^\r\n]*(?=\r|\n|\Z)", regex.MULTILINE)
 TABLE_RULE = regex.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 LINE_BREAK = _re.compile(r"\r\n|\r|\n")
 #: Lines: text between line breaks (\n, \r\n or a lone \r).
