@@ -13,7 +13,7 @@ from datetime import date
 
 from . import lexicon as L
 from . import patterns as P
-from .extract import find_mentions
+from .extract import find_mentions, line_end
 
 
 class DocumentError(ValueError):
@@ -293,7 +293,8 @@ def is_furniture_line(s: str) -> bool:
     # several (发布日期：… 信息来源：… 浏览次数：…) whatever its Han characters; but a cue inside
     # a line that states a figure is a word of its sentence (资金来源：…2.6亿元, 12345热线办结率达99.2%)
     cue = P.FURNITURE_CUE.search(core) if len(s) <= 60 and not prose else None
-    if cue is None and prose and len(s) <= 80 and (s.count("：") + s.count(":") >= 2 or P.DATE.search(s)):
+    if cue is None and prose and len(s) <= 80 and (
+            s.count("：") + s.count(":") >= 2 or ("19" in s or "20" in s) and P.DATE.search(s)):
         cues = list(P.FURNITURE_CUE.finditer(core))
         cue = cues[0] if len(cues) >= 2 else None
     if cue and not (cue.start() > 0 and _states_a_figure(core)):
@@ -312,7 +313,7 @@ def _states_a_figure(s: str) -> bool:
     """Whether ``s`` holds a quantity (a figure with its unit; a counter such as 点击:94次, a
     date or a phone number is none) and no full date (a line of metadata: `2023-10-24 来源:…`,
     read without the cost of looking for figures in it)."""
-    return P.DATE.search(s) is None and bool(find_mentions(s))
+    return P.QUANTITY_START.search(s) is not None and P.DATE.search(s) is None and bool(find_mentions(s))
 
 
 def _is_menu(s: str) -> bool:
@@ -446,13 +447,13 @@ def find_published_after(text: str, body: list[tuple[int, int]]) -> str:
     """
     if not body:
         return ""
-    end = body[-1][1]
-    for _, _, s in lines(text[end:end + L.FOOTER_DATE_WINDOW]):
-        if P.DATE_CUE.search(s):
-            for m in P.DATE.finditer(s):
-                iso = _valid_date(m)
-                if iso:
-                    return iso
+    window = text[body[-1][1]:body[-1][1] + L.FOOTER_DATE_WINDOW]
+    for cue in P.DATE_CUE.finditer(window):           # the date on the cue's line
+        start = max(window.rfind("\n", 0, cue.start()), window.rfind("\r", 0, cue.start())) + 1
+        for m in P.DATE.finditer(window, start, line_end(window, cue.start())):
+            iso = _valid_date(m)
+            if iso:
+                return iso
     return ""
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import re
 
@@ -259,13 +259,25 @@ def table_headers(text: str) -> dict[int, tuple[int, int] | None]:
         run.clear()
 
     prev_end = -2
-    for line in P.PIPE_LINE.finditer(text):
-        if run and text[prev_end:line.start()] not in ("\n", "\r\n", "\r"):
+    for a, b in _lines_with_bars(text):
+        if run and text[prev_end:a] not in ("\n", "\r\n", "\r"):
             close()
-        run.append(line.span())
-        prev_end = line.end()
+        run.append((a, b))
+        prev_end = b
     close()
     return headers
+
+
+def _lines_with_bars(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line holding at least two bars, found by ``str.find`` (a pattern
+    for such lines ran at a tenth of the speed)."""
+    pos = text.find("|")
+    while pos >= 0:
+        start = max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
+        end = line_end(text, pos)
+        if text.count("|", start, end) >= 2:
+            yield start, end
+        pos = text.find("|", end)
 
 
 def _header_unit(cell: str) -> tuple[str, float, str, str] | None:

@@ -158,7 +158,7 @@ DATE = regex.compile(
     r"\s*(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9])"
 )
 #: A line that introduces the date of publication.
-DATE_CUE = regex.compile(alternation(L.DATE_CUES))
+DATE_CUE = _re.compile(alternation(L.DATE_CUES))
 
 #: Sentences: a run up to and including a sentence end (or the end of the text).
 SENTENCE = regex.compile(f"[^{regex.escape(L.SENTENCE_ENDS)}]*(?:[{regex.escape(L.SENTENCE_ENDS)}]|$)")
@@ -168,9 +168,7 @@ CLAUSE_END = _re.compile(f"[{_re.escape(L.CLAUSE_ENDS + L.SENTENCE_ENDS)}]")
 LIST_MARKER = _re.compile(r"\s*(?:[0-9０-９]{1,3}\s*[.．、)）]|[(（]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳])")
 #: Lines of a markdown/plain table: `| a | b |`.
 TABLE_LINE = regex.compile(r"(?:^|(?<=\r))[ \t]*\|[^\r\n]*\|[ \t]*(?=\r|\n|\Z)", regex.MULTILINE)
-#: Lines with at least two bars, with or without bars at their ends (`序号 | 项目 | 计划投资(万元)`):
-#: a table when several in a row have as many bars, or when one has bars at both ends.
-PIPE_LINE = regex.compile(r"(?:^|(?<=\r))[^\r\n|]*\|[^\r\n|]*\|[^\r\n]*(?=\r|\n|\Z)", regex.MULTILINE)
+
 TABLE_RULE = regex.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 LINE_BREAK = _re.compile(r"\r\n|\r|\n")
 #: Lines: text between line breaks (\n, \r\n or a lone \r).
