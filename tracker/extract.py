@@ -280,6 +280,11 @@ def _lines_with_bars(text: str) -> Iterator[tuple[int, int]]:
         pos = text.find("|", end)
 
 
+def is_row_number(cell: str) -> bool:
+    """A cell of a column of row numbers (`1`, `2.`, `（3）`)."""
+    return cell.strip("（()）.、").isdigit()
+
+
 def _header_unit(cell: str) -> tuple[str, float, str, str] | None:
     """(unit_norm, factor, quantity, unit as written) from a header like `投资额(亿元)`."""
     if not any(mark in cell for mark in L.HEADER_UNIT_MARKS):
@@ -308,8 +313,10 @@ def table_mentions(text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]
             if header and header not in column_units:
                 column_units[header] = [_header_unit(c) for _, _, c in table_cells(text, *header)]
             units = column_units.get(header, []) if header else []
-            row_unit = _header_unit(cells[0][2]) if cells else None
-            for i, (a, b, content) in enumerate(cells[1:], start=1):
+            # the row's label: its first cell, after a column of row numbers (1 | 加装电梯竣工(台) | 45)
+            label = next((i for i, (_, _, c) in enumerate(cells) if not is_row_number(c)), len(cells))
+            row_unit = _header_unit(cells[label][2]) if label < len(cells) else None
+            for i, (a, b, content) in enumerate(cells[label + 1:], start=label + 1):
                 unit = row_unit or (units[i] if i < len(units) else None)
                 if unit is None:
                     continue

@@ -20,7 +20,7 @@ import numpy as np
 from . import lexicon as L
 from . import patterns as P
 from .document import Document, iter_lines
-from .extract import table_cells, table_headers
+from .extract import is_row_number, table_cells, table_headers
 from .gazetteer import Place, place_by_name, themes
 from .model import Mention, Row
 
@@ -626,7 +626,7 @@ def _table_labels(bounds: Boundaries, m: Mention, headers: dict[int, tuple[int, 
         return None
     col = next((i for i, (a, b, _) in enumerate(cells) if a <= m.start < max(b, a + 1)), -1)
     # the row's label: its first cell, after a column of row numbers (| 序号 | 项目 | … |)
-    label_cell = next((c for _, _, c in cells if not c.strip("（()）.、").isdigit()), "") if cells else ""
+    label_cell = next((c for _, _, c in cells if not is_row_number(c)), "") if cells else ""
     metric = P.HEADER_UNIT.sub("", label_cell).strip() if any(k in label_cell for k in L.HEADER_UNIT_MARKS) else label_cell
     header = headers.get(ls)
     if header and header not in seen:                   # each column's kind and year, once a table
@@ -643,6 +643,8 @@ def _column_labels(head: str) -> tuple[str, int | None]:
         kind = "achieved"
     elif any(w in head for w in L.TABLE_TARGET_HEADERS):
         kind = "target"
+    elif any(w in head for w in L.TABLE_CHANGE_HEADERS):
+        kind = "achieved"                              # 同比增长: a change reported beside the results
     year = P.YEAR_WORD.search(head)
     return kind, int(year["y"]) if year else None
 

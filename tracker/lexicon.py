@@ -311,6 +311,8 @@ HEADER_UNIT_MARKS: tuple[str, ...] = ("(", "（", "单位")
 #: Table headers: a column about plans holds targets, one about results holds achieved figures.
 TABLE_TARGET_HEADERS: tuple[str, ...] = ("目标", "计划", "预期", "任务", "预计")
 TABLE_ACHIEVED_HEADERS: tuple[str, ...] = ("完成", "实际", "实绩", "实现", "已")
+#: A column of changes (同比增长) reports them, unless its header names a plan (预期增长).
+TABLE_CHANGE_HEADERS: tuple[str, ...] = ("同比", "增长", "增速", "增幅", "下降", "比上年")
 
 # --- page furniture -------------------------------------------------------------------------
 
