@@ -43,6 +43,7 @@ class DocContext:
     default_kind: str
     published_year: int | None = None
     published_month: int | None = None
+    published_day: int | None = None
 
     @property
     def present_year(self) -> int | None:
@@ -231,6 +232,7 @@ def document_context(doc: Document, body_places: list[tuple[int, Place, bool]]) 
     return DocContext(
         district, subdistrict, document_year(doc), "achieved" if achieved > target else "target",
         int(doc.published[:4]) if doc.published else None, int(doc.published[5:7]) if doc.published else None,
+        int(doc.published[8:10]) if doc.published else None,
     )
 
 
@@ -447,7 +449,8 @@ class Sections:
         self.next = bounds.line_index(floor)            # the first line not yet read
         self.year: int | None = None
         self.kind = ""
-        self._opening: tuple[int, list[tuple[int, int]]] = (-1, [])    # the last line's opening years
+        self._opening: tuple = (-1, [], None)          # the last line's opening years and day
+        self.event = False                            # since a paragraph opened with a past day
 
     def _read(self, line: str) -> None:
         if not line or len(line) > L.HEADING_MAX or line.endswith(("。", "；", ";", "，", ",", "|")):
@@ -461,22 +464,33 @@ class Sections:
             self.year, self.kind = int(named["y"]), kind
         elif kind:
             self.kind = kind
+        if named or kind:
+            self.event = False
 
     def at(self, pos: int) -> tuple[int | None, str]:
         """(year, kind) a figure at ``pos`` inherits: the opening of its paragraph (`2024年，…`;
-        a year before publication makes its figures results), else its section's."""
+        a year before publication makes its figures results), else its section's. A paragraph
+        opening with a day at or before publication (`2月22日，…招聘会…举行`) sets ``event``:
+        until the next heading, a figure without a cue of its own is a result."""
         i = self.bounds.line_index(pos)
         while self.next < i:
             if self.bounds.may_be_short(self.next, L.HEADING_MAX):
                 self._read(self.bounds.line(self.next).strip())
             self.next += 1
         if self._opening[0] != i:
-            self._opening = (i, _named_years(self.bounds.line_head(i, 8), self.ctx))
-        opening = self._opening[1]
+            head = self.bounds.line_head(i, 8)
+            self._opening = (i, _named_years(head, self.ctx), P.MONTH_DAY_OPENING.match(head))
+        _, opening, day = self._opening
         if opening and opening[0][0] == 0:
             year = opening[0][1]
             present = self.ctx.present_year
             return year, ("achieved" if present and year < present else "")
+        ctx = self.ctx
+        if day and ctx.published_month and ctx.published_day and (int(day["m"]), int(day["d"])) <= (ctx.published_month, ctx.published_day):
+            line = self.bounds.line(i)
+            opening = line[:line.find("。") % (len(line) + 1)]
+            # 2月22日，…举行: an event, reported after it; but a meeting (…推进会召开) sets out plans
+            self.event = not any(w in opening for w in L.MEETING_WORDS)
         return self.year, self.kind
 
 
@@ -714,7 +728,8 @@ def label(doc: Document, mentions: list[Mention]) -> list[Row]:
             # year when the sentence names none (2023年…统计公报, published in 2024)
             reported = period_over(prefix, year, ctx) or (
                 not years and section_year is not None and ctx.present_year is not None and section_year < ctx.present_year)
-            kind = kind_of(intro + prefix, suffix, intro + sentence, section_kind or ctx.default_kind,
+            default = section_kind or ("achieved" if sections.event else ctx.default_kind)
+            kind = kind_of(intro + prefix, suffix, intro + sentence, default,
                            bool(section_kind), reported, plan=in_list and heading_kind == "target")
             if kind == "achieved" and years and year and ctx.published_year and year > ctx.published_year:
                 kind = "target"                       # 2025年底前完成…, written in 2024: not done yet

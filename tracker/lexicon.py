@@ -271,6 +271,9 @@ DEFAULT_THEME = "economy"
 
 #: Relative year words → offset from the publication year.
 RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}
+#: Words of a meeting in a news item's opening sentence: what follows sets out plans, so the
+#: day it opens with does not make its figures results.
+MEETING_WORDS: tuple[str, ...] = ("会议", "召开", "推进会", "部署会", "工作会", "座谈会", "发布会", "审议", "部署")
 #: How far back the opening of a list of ；-separated items is looked for (`目标是：…；…；…`).
 LIST_INTRO_MAX = 600
 #: A sentence that runs on longer than this on either side of a figure is cut at a clause.

@@ -148,6 +148,8 @@ QUOTED = _re.compile(
 #: library's ``re`` scans a pattern that opens with a look-behind several times slower.)
 YEAR_WORD = regex.compile(r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])\s*年")
 YEAR_BARE = regex.compile(r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])(?![0-9])")
+#: A day of the month opening a paragraph (`2月22日，…`).
+MONTH_DAY_OPENING = _re.compile(r"\s*(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12][0-9]|0?[1-9])\s*[日号]")
 #: A line that is only a year and month (and day): a dateline (`2024年3月`), not a heading.
 DATELINE_WORDS = regex.compile(r"\s*(?:19[5-9]|20[0-9])[0-9]\s*年\s*[0-9]{1,2}\s*月(?:\s*[0-9]{1,2}\s*[日号])?\s*")
 RELATIVE_YEAR = _re.compile(alternation(L.RELATIVE_YEARS))
