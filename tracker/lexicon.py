@@ -237,7 +237,9 @@ YEAR_BASE_BEFORE: tuple[str, ...] = ("比", "较", "与", "同", "相比", "对�
 RELATIVE_BASE_BEFORE: tuple[str, ...] = ("是", "为")
 #: The periods a change is compared with, after one of YEAR_BASE_BEFORE (`较去年同期下降`, or a
 #: year: `较2022年增长`): shed from the end of a metric, and never where it begins.
-COMPARISON_PERIODS: tuple[str, ...] = ("去年同期", "上年同期", "去年", "上年", "前年", "上一年", "同期")
+COMPARISON_PERIODS: tuple[str, ...] = (
+    "去年同期", "上年同期", "去年", "上年", "前年", "上一年", "同期", "上年末", "上年底", "去年底", "去年末", "年初",
+)
 
 #: Words that turn `同比增长` into a plan (`预期指标是…增长10%`).
 PLAN_SENTENCE_CUES: tuple[str, ...] = ("预期", "目标", "计划", "力争", "确保", "将", "预计", "争取", "年内", "到20")
@@ -306,7 +308,7 @@ METRIC_LEADING_NOISE: tuple[str, ...] = (
 METRIC_TRAILING_NOISE: tuple[str, ...] = (
     "同比增长", "同比下降", "增长", "下降", "提高", "增加", "减少", "达到", "达", "为", "约", "近", "超过", "超", "逾", "共",
     "总计", "合计", "累计", "分别", "同比", "规模", "总规模", "的", "至", "到", "完成", "实现", "突破", "提高", "增加", "减少",
-    "降低", "比去年", "比上年", "较上年", "达到了", "控制在", "保持在", "稳定在", "不低于", "不超过", "与", "和", "及", "以及",
+    "降低", "比去年", "比上年", "较上年", "达到了", "控制在", "保持在", "稳定在", "不低于", "不超过", "与", "和", "及", "以及", "共计", "不少于", "不多于",
 )
 
 #: A table header can only carry a unit with one of these (`投资额(亿元)`, `单位：亿元`).

@@ -217,17 +217,20 @@ METRIC_START = _re.compile(alternation(L.METRIC_STARTS_AFTER))
 _METRIC_PUNCT_CHARS = "“”\"'‘’《》()（）[]【】:：,，、"
 _METRIC_PUNCT = rf"[\s{_re.escape(_METRIC_PUNCT_CHARS)}]"
 _METRIC_LEADING_WORDS = (*L.METRIC_LEADING_NOISE, *L.REPORT_PERIODS)          # …and periods: 前三季度
-METRIC_LEADING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(_METRIC_LEADING_WORDS)})+")
-#: A comparison base: 较去年同期, 比上年, 较2022年 (同期).
+#: A comparison base: 较去年同期, 比上年, 较2022年 (同期), shed at either end of a metric.
 COMPARISON_BASE = (rf"(?:{alternation(L.YEAR_BASE_BEFORE)})\s*"
-                   rf"(?:(?:19[5-9]|20[0-9])[0-9]\s*年(?:同期)?|{alternation(L.COMPARISON_PERIODS)})")
-METRIC_TRAILING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(L.METRIC_TRAILING_NOISE)}|{COMPARISON_BASE})+$")
+                   rf"(?:(?:19[5-9]|20[0-9])[0-9]\s*年(?:同期)?|{alternation(L.COMPARISON_PERIODS)})"
+                   rf"|(?:{alternation(L.RELATIVE_BASE_BEFORE)}){alternation(L.COMPARISON_PERIODS)}")    # 是上年的1.6倍
+METRIC_LEADING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(_METRIC_LEADING_WORDS)}|{COMPARISON_BASE})+")
+#: …and at its end the change words too (…满意率提升, 较去年同期上升: the figure is the change).
+_METRIC_TRAILING_WORDS = (*L.METRIC_TRAILING_NOISE, *(w for w in (*L.UP_WORDS, *L.DOWN_WORDS) if len(w) > 1))
+METRIC_TRAILING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(_METRIC_TRAILING_WORDS)}|{COMPARISON_BASE})+$")
 #: The characters trailing noise can end with (besides white space): a phrase ending otherwise
 #: has none, and the costly search for it is skipped.
 METRIC_TRAILING_LAST = frozenset(
-    _METRIC_PUNCT_CHARS + "".join(w[-1] for w in (*L.METRIC_TRAILING_NOISE, *L.COMPARISON_PERIODS)) + "年")
+    _METRIC_PUNCT_CHARS + "".join(w[-1] for w in (*_METRIC_TRAILING_WORDS, *L.COMPARISON_PERIODS)) + "年")
 #: Likewise the characters leading noise can begin with (besides white space).
-METRIC_LEADING_FIRST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[0] for w in _METRIC_LEADING_WORDS))
+METRIC_LEADING_FIRST = frozenset(_METRIC_PUNCT_CHARS + "".join(w[0] for w in (*_METRIC_LEADING_WORDS, *L.YEAR_BASE_BEFORE)))
 
 
 class WordMatcher:
