@@ -169,7 +169,10 @@ def test_furniture_lines(line):
                                   # a cue word inside a short line that states a figure
                                   "资金来源：区级财政安排2.6亿元",
                                   "12345市民服务热线办结率达99.2%",
-                                  "拆除违规户外广告设施326处"])
+                                  "拆除违规户外广告设施326处",
+                                  # cue words in a sentence that opens with a date are no fields
+                                  "2024年3月5日，区网站累计发布政务信息1200条，热线受理诉求3000件。",
+                                  "热线服务：全年受理市民诉求12万件，政务网站：发布信息3000条。"])
 def test_prose_lines_are_not_furniture(line):
     assert not D.is_furniture_line(line)
 

@@ -196,3 +196,8 @@ def test_label_cases_are_well_formed():
             assert n < len(where), (cid, row["surface"], "occurs fewer times than listed")
             assert where[n] > last, (cid, row["surface"], "rows out of document order")
             last = where[n]
+
+
+def test_a_partial_publication_date_is_read_as_far_as_it_goes():
+    rows = tracker.extract_text("2024年新建学校3所。", published="2024-02")
+    assert rows[["surface", "year"]].values.tolist() == [["3所", 2024]]

@@ -16,6 +16,7 @@ CASES = [
     ("verb-cut", "今年普陀将启动旧住房成套改造8.07万平方米，分类实施150万平方米“美丽家园”建设。", "8.07万平方米", "旧住房成套改造"),
     ("verb-cut-town", "曹杨新村街道今年将完成既有多层住宅加装电梯40台。", "40台", "既有多层住宅加装电梯"),
     ("verb-cut-new", "新建口袋公园3座。", "3座", "口袋公园"),
+    ("verb-after-together", "各街镇共同推进老旧小区改造12个。", "12个", "老旧小区改造"),
     # a count takes the noun after it; a quoted name counts whole, its quotes shed
     ("count-quoted", "全区已建成131个“15分钟社区生活圈”。", "131个", "15分钟社区生活圈"),
     ("count-bare-noun", "首批扶持7个项目近6000万元。", "7个", "扶持项目"),

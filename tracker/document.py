@@ -289,14 +289,11 @@ def is_furniture_line(s: str) -> bool:
         return True                                   # 首页  信息公开  政务服务  互动交流
     wordy = _has_han(s, 15)
     prose = wordy or s.endswith(("。", "！", "？", "；"))
-    # metadata, bylines, navigation: a short line with a cue word, or a line of fields with
-    # several (发布日期：… 信息来源：… 浏览次数：…) whatever its Han characters; but a cue inside
-    # a line that states a figure is a word of its sentence (资金来源：…2.6亿元, 12345热线办结率达99.2%)
+    if prose and len(s) <= 80 and _is_metadata(core):
+        return True                                   # 发布日期：… 信息来源：… 浏览次数：…
+    # metadata, bylines, navigation: a short line with a cue word; but a cue inside a line that
+    # states a figure is a word of its sentence (资金来源：…2.6亿元, 12345热线办结率达99.2%)
     cue = P.FURNITURE_CUE.search(core) if len(s) <= 60 and not prose else None
-    if cue is None and prose and len(s) <= 80 and (
-            s.count("：") + s.count(":") >= 2 or ("19" in s or "20" in s) and P.DATE.search(s)):
-        cues = list(P.FURNITURE_CUE.finditer(core))
-        cue = cues[0] if len(cues) >= 2 else None
     if cue and not (cue.start() > 0 and _states_a_figure(core)):
         return True
     if not prose and P.PHONE.search(s):
@@ -307,6 +304,16 @@ def is_furniture_line(s: str) -> bool:
             and not s.startswith("|") and not any(c.isdigit() for c in s)):
         return True                                   # breadcrumbs and menus
     return not wordy and _is_dateline(s)              # a bare timestamp line
+
+
+def _is_metadata(s: str) -> bool:
+    """A line of two fields or more named by furniture cue words and a colon (发布日期：2024-12-27
+    信息来源：房管局), however many Han characters it holds; cue words in a sentence
+    (区网站发布信息1200条，热线受理诉求3000件) are not fields."""
+    if s.count("：") + s.count(":") < 2:
+        return False
+    fields = [c for c in P.FURNITURE_CUE.finditer(s) if c.group()[-1] in "：:" or s.startswith(("：", ":"), c.end())]
+    return len(fields) >= 2
 
 
 def _states_a_figure(s: str) -> bool:
@@ -447,10 +454,10 @@ def find_published_after(text: str, body: list[tuple[int, int]]) -> str:
     """
     if not body:
         return ""
-    window = text[body[-1][1]:body[-1][1] + L.FOOTER_DATE_WINDOW]
-    for cue in P.DATE_CUE.finditer(window):           # the date on the cue's line
-        start = max(window.rfind("\n", 0, cue.start()), window.rfind("\r", 0, cue.start())) + 1
-        for m in P.DATE.finditer(window, start, line_end(window, cue.start())):
+    end = body[-1][1]
+    for cue in P.DATE_CUE.finditer(text, end, end + L.FOOTER_DATE_WINDOW):    # the date on the cue's line
+        start = max(text.rfind("\n", end, cue.start()), text.rfind("\r", end, cue.start()), end - 1) + 1
+        for m in P.DATE.finditer(text, start, line_end(text, cue.start())):
             iso = _valid_date(m)
             if iso:
                 return iso

@@ -130,6 +130,7 @@ def _counted_after_noun(text: str, start: int, end: int, unit: str) -> bool:
     改造农贸市场一处。), rather than being an article before a noun (一批项目) or a turn of
     phrase (一方面，)."""
     return (len(unit) == 1 and start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff"
+            and text[start - 1] not in L.NOT_A_NOUN_BEFORE_ONE                # 这一次, 更上一层
             and (end >= len(text) or text[end] in L.CLAUSE_ENDS or text[end] in L.SENTENCE_ENDS))
 
 
@@ -225,7 +226,9 @@ def table_cells(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     first, last = text.find("|", start, end), text.rfind("|", start, end)
     if first < 0:
         return []
-    bars = [i for i in range(first, last + 1) if text[i] == "|"]
+    bars = [first]
+    while bars[-1] < last:
+        bars.append(text.find("|", bars[-1] + 1, end))
     if text[start:first].strip():
         bars.insert(0, start - 1)                    # a first cell before the first bar
     if text[last + 1:end].strip():
@@ -271,18 +274,26 @@ def table_headers(text: str) -> dict[int, tuple[int, int] | None]:
 def _lines_with_bars(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each line holding at least two bars, found by ``str.find`` (a pattern
     for such lines ran at a tenth of the speed)."""
-    pos = text.find("|")
+    pos, floor = text.find("|"), 0
     while pos >= 0:
-        start = max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
+        start = max(text.rfind("\n", floor, pos), text.rfind("\r", floor, pos), floor - 1) + 1
         end = line_end(text, pos)
         if text.count("|", start, end) >= 2:
             yield start, end
-        pos = text.find("|", end)
+        pos, floor = text.find("|", end), end      # (looking back no further than this line's end)
 
 
-def is_row_number(cell: str) -> bool:
-    """A cell of a column of row numbers (`1`, `2.`, `（3）`)."""
-    return cell.strip("（()）.、").isdigit()
+def row_label(cells: Sequence[tuple[int, int, str]]) -> int:
+    """The index of a table row's label: its first cell, or the second when the first is a row
+    number (`1`, `2.`, `（三）`) and the second is not a number (a year or a figure is data:
+    `| 2022 | 45 | 3.2 |` has its label in the first cell).
+
+    >>> row_label([(0, 0, "1"), (0, 0, "加装电梯")]), row_label([(0, 0, "2022"), (0, 0, "45")]), row_label([(0, 0, "（三）"), (0, 0, "绿地")])
+    (1, 0, 1)
+    """
+    if len(cells) > 1 and P.ROW_NUMBER.fullmatch(cells[0][2]) and not P.ROW_NUMBER.fullmatch(cells[1][2]):
+        return 1
+    return 0
 
 
 def _header_unit(cell: str) -> tuple[str, float, str, str] | None:
@@ -313,9 +324,8 @@ def table_mentions(text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]
             if header and header not in column_units:
                 column_units[header] = [_header_unit(c) for _, _, c in table_cells(text, *header)]
             units = column_units.get(header, []) if header else []
-            # the row's label: its first cell, after a column of row numbers (1 | 加装电梯竣工(台) | 45)
-            label = next((i for i, (_, _, c) in enumerate(cells) if not is_row_number(c)), len(cells))
-            row_unit = _header_unit(cells[label][2]) if label < len(cells) else None
+            label = row_label(cells)               # (1 | 加装电梯竣工(台) | 45: after the row number)
+            row_unit = _header_unit(cells[label][2]) if cells else None
             for i, (a, b, content) in enumerate(cells[label + 1:], start=label + 1):
                 unit = row_unit or (units[i] if i < len(units) else None)
                 if unit is None:

@@ -20,13 +20,14 @@ import numpy as np
 from . import lexicon as L
 from . import patterns as P
 from .document import Document, iter_lines
-from .extract import is_row_number, table_cells, table_headers
+from .extract import row_label, table_cells, table_headers
 from .gazetteer import Place, place_by_name, themes
 from .model import Mention, Row
 
 _HEADING_TARGET = P.cue_pattern(L.HEADING_TARGET_CUES)
 _HEADING_ACHIEVED = P.cue_pattern(L.HEADING_ACHIEVED_CUES)
 _PLAN = P.cue_pattern(L.PLAN_SENTENCE_CUES)
+_TARGET = P.cue_pattern(L.TARGET_CUES)
 _DOC_TARGET = P.WordMatcher(L.DOC_TARGET_CUES)     # counted over a whole body: an automaton
 _DOC_ACHIEVED = P.WordMatcher(L.DOC_ACHIEVED_CUES)
 _CITY = P.cue_pattern(L.CITY_WIDE)
@@ -45,11 +46,10 @@ class DocContext:
     published_month: int | None = None
     published_day: int | None = None
 
-    @property
-    def present_year(self) -> int | None:
-        """The year the document was written in: its publication year, else its own year (a
-        `2024年政府工作报告` reviews 2023 as the past)."""
-        return self.published_year or self.year
+    #: The year the document was written in: its publication year, else the year of its title or
+    #: first lines (an undated `2024年政府工作报告` reviews 2023 as the past), never the latest
+    #: year it names (a plan's horizon).
+    present_year: int | None = None
 
 
 def char_positions(text: str, *classes: str, start: int = 0, end: int | None = None, chunk: int = 1 << 20) -> list[array]:
@@ -212,9 +212,10 @@ def document_context(doc: Document, body_places: list[tuple[int, Place, bool]]) 
     towns.update(place.name for _, place, full in body_places if full and not place.county_level)
     district, top = votes.most_common(1)[0] if votes else ("", 0)
     city = _CITY.search(title) if not title_places else None
-    # the city is the title's subject when it opens it (上海市重大工程…); inside a name
-    # (第十四届上海樱花节…开幕), only when the body names more than one district
-    if city and not (city.start() == 0 or len(votes) > 1):
+    # the city is the title's subject when it opens it, after a year at most (上海市重大工程…,
+    # 2024年上海市…); inside a name (第十四届上海樱花节…开幕), only when the body names more
+    # than one district
+    if city and not (P.YEAR_OPENING.fullmatch(title, 0, city.start()) or len(votes) > 1):
         city = None
     if top < 2 or city:
         district = ""                                 # a city-wide document, or a passing mention
@@ -229,11 +230,21 @@ def document_context(doc: Document, body_places: list[tuple[int, Place, bool]]) 
             subdistrict = name
     target = len(_DOC_TARGET.indexes(body))
     achieved = len(_DOC_ACHIEVED.indexes(body))
+    year, month, day = _date_parts(doc.published)
     return DocContext(
         district, subdistrict, document_year(doc), "achieved" if achieved > target else "target",
-        int(doc.published[:4]) if doc.published else None, int(doc.published[5:7]) if doc.published else None,
-        int(doc.published[8:10]) if doc.published else None,
+        year, month, day, year or heading_year(doc),
     )
+
+
+def _date_parts(iso: str) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) of an ISO date, None where it stops short (`2024-02`) or is not one.
+
+    >>> _date_parts("2024-02-28"), _date_parts("2024-02"), _date_parts("")
+    ((2024, 2, 28), (2024, 2, None), (None, None, None))
+    """
+    parts = [int(p) if p.isdigit() else None for p in iso.split("-")[:3]] if iso else []
+    return tuple(parts + [None] * (3 - len(parts)))  # type: ignore[return-value]
 
 
 def _after_its_district(text: str, pos: int, place: Place) -> bool:
@@ -246,6 +257,11 @@ def document_year(doc: Document) -> int | None:
     """Publication year; else a year in the title or first lines; else the latest year named."""
     if doc.published:
         return int(doc.published[:4])
+    return heading_year(doc) or latest_year(doc)
+
+
+def heading_year(doc: Document) -> int | None:
+    """The first year named in the title or the first lines (not a comparison base: 较2022年)."""
     # the body is whole lines: its first lines are those of its first spans
     in_body = (line for s, e in doc.body if s < 4000 for _, _, line in iter_lines(doc.text[s:min(e, 4000)]))
     first_lines = list(islice((line for line in in_body if line), 3))
@@ -253,6 +269,11 @@ def document_year(doc: Document) -> int | None:
     for m in P.YEAR_BARE.finditer(head):
         if not head.endswith(L.YEAR_BASE_BEFORE, 0, m.start()):       # not 较2022年
             return int(m["y"])
+    return None
+
+
+def latest_year(doc: Document) -> int | None:
+    """The latest year the text names (not as a comparison base)."""
     years = [int(m["y"]) for m in P.YEAR_WORD.finditer(doc.text)
              if not doc.text.endswith(L.YEAR_BASE_BEFORE, 0, m.start())]     # not 较2022年
     return max(years) if years else None
@@ -393,9 +414,10 @@ def list_intro(text: str, start: int, lo: int = 0) -> str:
     if start <= lo or text[start - 1] not in "；;":
         return ""
     floor = max(lo, start - L.LIST_INTRO_MAX)
-    begin = max(text.rfind("。", floor, start), text.rfind("\n", floor, start)) + 1 or floor
-    colon = max(text.rfind("：", begin, start), text.rfind(":", begin, start))
-    return text[max(begin, floor):colon + 1] if colon >= 0 else ""
+    ends = [text.rfind(c, floor, start) for c in L.SENTENCE_ENDS if c not in "；;"]
+    begin = max(floor, *(e + 1 for e in ends))       # the list's sentence begins after the last end
+    colons = [i for i in (text.find("：", begin, start), text.find(":", begin, start)) if i >= 0]
+    return text[begin:min(colons) + 1] if colons else ""     # up to its first colon
 
 
 def period_over(prefix: str, year: int | None, ctx: DocContext) -> bool:
@@ -449,7 +471,7 @@ class Sections:
         self.next = bounds.line_index(floor)            # the first line not yet read
         self.year: int | None = None
         self.kind = ""
-        self._opening: tuple = (-1, [], None)          # the last line's opening years and day
+        self._opening: tuple[int, list[tuple[int, int]]] = (-1, [])    # the last line's opening years
         self.event = False                            # since a paragraph opened with a past day
 
     def _read(self, line: str) -> None:
@@ -470,28 +492,41 @@ class Sections:
     def at(self, pos: int) -> tuple[int | None, str]:
         """(year, kind) a figure at ``pos`` inherits: the opening of its paragraph (`2024年，…`;
         a year before publication makes its figures results), else its section's. A paragraph
-        opening with a day at or before publication (`2月22日，…招聘会…举行`) sets ``event``:
-        until the next heading, a figure without a cue of its own is a result."""
+        opening with a day before publication (`2月22日，…招聘会…举行`) sets ``event``: until a
+        heading or a paragraph of plans, a figure without a cue of its own is a result."""
         i = self.bounds.line_index(pos)
         while self.next < i:
             if self.bounds.may_be_short(self.next, L.HEADING_MAX):
                 self._read(self.bounds.line(self.next).strip())
+            self._news(self.next)
             self.next += 1
         if self._opening[0] != i:
-            head = self.bounds.line_head(i, 8)
-            self._opening = (i, _named_years(head, self.ctx), P.MONTH_DAY_OPENING.match(head))
-        _, opening, day = self._opening
+            self._opening = (i, _named_years(self.bounds.line_head(i, 8), self.ctx))
+            self._news(i)
+        opening = self._opening[1]
         if opening and opening[0][0] == 0:
             year = opening[0][1]
             present = self.ctx.present_year
             return year, ("achieved" if present and year < present else "")
-        ctx = self.ctx
-        if day and ctx.published_month and ctx.published_day and (int(day["m"]), int(day["d"])) <= (ctx.published_month, ctx.published_day):
-            line = self.bounds.line(i)
-            opening = line[:line.find("。") % (len(line) + 1)]
-            # 2月22日，…举行: an event, reported after it; but a meeting (…推进会召开) sets out plans
-            self.event = not any(w in opening for w in L.MEETING_WORDS)
         return self.year, self.kind
+
+    def _news(self, i: int) -> None:
+        """Keep ``event`` for paragraph ``i``: set by an opening day before publication (not of a
+        meeting, whose news sets out plans: …推进会召开), cleared by a paragraph of plans (将, 下一步)."""
+        ctx, bounds = self.ctx, self.bounds
+        if ctx.published_month is None or ctx.published_day is None:
+            return
+        a, b = bounds.line_span(i)
+        while a < b and bounds.text[a].isspace():
+            a += 1
+        day = P.MONTH_DAY_OPENING.match(bounds.text, a, b) if a < b and bounds.text[a].isdigit() else None
+        if day:
+            when = (int(day["m"]), int(day["d"]))
+            if when <= (ctx.published_month, ctx.published_day) or when[0] >= ctx.published_month + 6:   # (last year's)
+                first = bounds.text[a:b].split("。", 1)[0]
+                self.event = not any(w in first for w in L.MEETING_WORDS)
+        if self.event and _TARGET.search(bounds.text, a, b):
+            self.event = False
 
 
 def direction_of(prefix: str) -> str:
@@ -537,7 +572,7 @@ def _after_last_start(s: str) -> str:
     """What follows the last verb or time word of ``s`` that leaves a phrase after it
     (`路街道已完成既有多层住宅加装电梯` → 既有多层住宅加装电梯); ``s`` itself when there is none."""
     for m in reversed(list(P.METRIC_START.finditer(s))):        # the last one that leaves a phrase
-        if s.endswith(L.YEAR_BASE_BEFORE, 0, m.start()):
+        if m.group() in L.RELATIVE_YEARS and s.endswith(L.YEAR_BASE_BEFORE, 0, m.start()):
             continue                                  # 较去年同期: a comparison base, not a start
         if m.group() in L.PER_UNIT_VERBS and any(p in s[:m.start()] for p in L.PER_UNIT_BEFORE):
             continue                                  # 每万人拥有…: the denominator stays
@@ -640,7 +675,7 @@ def _table_labels(bounds: Boundaries, m: Mention, headers: dict[int, tuple[int, 
         return None
     col = next((i for i, (a, b, _) in enumerate(cells) if a <= m.start < max(b, a + 1)), -1)
     # the row's label: its first cell, after a column of row numbers (| 序号 | 项目 | … |)
-    label_cell = next((c for _, _, c in cells if not is_row_number(c)), "") if cells else ""
+    label_cell = cells[row_label(cells)][2] if cells else ""
     metric = P.HEADER_UNIT.sub("", label_cell).strip() if any(k in label_cell for k in L.HEADER_UNIT_MARKS) else label_cell
     header = headers.get(ls)
     if header and header not in seen:                   # each column's kind and year, once a table

@@ -146,7 +146,9 @@ ARTICLE_CLASSIFIERS: tuple[str, ...] = (
     "幅",
 )
 #: A numeral right after these is an ordinal (`第五届`, `十二届五次全会`), not a figure.
-ORDINAL_BEFORE: tuple[str, ...] = ("第", "届", "人大", "政协")     # 人大三次会议: a session, not three
+ORDINAL_BEFORE: tuple[str, ...] = (                # 人大三次会议, 区委三次全会: a session, not three
+    "第", "届", "人大", "政协", "常委会", "区委", "市委", "县委", "党委", "党代会",
+)
 #: A bare 十/百/千/万 after these words is indefinite (`数十个`, `上百家`, `近百`, `超千户`).
 INDEFINITE_BEFORE: tuple[str, ...] = ("数", "几", "上", "近", "逾", "超", "好", "每")
 #: A number after these is the denominator of a per-unit figure (`每千人口床位6张`): part of the
@@ -172,6 +174,8 @@ COUNTER_CUES: tuple[str, ...] = (
 NAME_AFTER_UNIT: tuple[str, ...] = (
     "生活圈", "社区生活圈", "服务圈", "就医圈", "通勤圈", "健身圈", "经济圈", "周年", "期间", "位数",
 )
+#: Characters before 一 + classifier that are no noun being counted (这一次, 更上一层, 其中的一个).
+NOT_A_NOUN_BEFORE_ONE = "这那另上下同唯某每哪的第之其此该逐统"
 #: A lone zero word is not a numeral (零部件, 零距离).
 ZERO_WORDS: tuple[str, ...] = ("零", "〇")
 #: 周 before these is not a week (周年, 周岁).

@@ -44,7 +44,7 @@ CHINESE_NUMERAL_CHARS = "".join(
 ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9０-９]++)(?:[.．][0-9０-９]++)?"
 #: A run of Chinese numeral characters; numerals.parse_chinese decides whether it is a number.
 #: A lone zero word is none (零部件, 零距离).
-CHINESE = (f"(?!{alternation(L.ZERO_WORDS)}(?![{CHINESE_NUMERAL_CHARS}]))"
+CHINESE = (f"(?!{alternation(L.ZERO_WORDS)}(?![{CHINESE_NUMERAL_CHARS}点]))"
            "[" + CHINESE_NUMERAL_CHARS + "]{1,24}(?:点[〇零一二三四五六七八九]{1,8})?")    # 九十六点五
 MULTIPLIER = alternation(L.MULTIPLIERS)
 UNIT = _unit_alternation()
@@ -148,6 +148,8 @@ QUOTED = _re.compile(
 #: library's ``re`` scans a pattern that opens with a look-behind several times slower.)
 YEAR_WORD = regex.compile(r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])\s*年")
 YEAR_BARE = regex.compile(r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])(?![0-9])")
+#: Nothing, or only a year (and 关于), before the words it opens (`2024年上海市…`).
+YEAR_OPENING = _re.compile(r"\s*(?:关于)?\s*(?:(?:19[5-9]|20[0-9])[0-9]\s*年(?:度)?)?\s*")
 #: A day of the month opening a paragraph (`2月22日，…`).
 MONTH_DAY_OPENING = _re.compile(r"\s*(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12][0-9]|0?[1-9])\s*[日号]")
 #: A line that is only a year and month (and day): a dateline (`2024年3月`), not a heading.
@@ -168,6 +170,8 @@ SENTENCE_END = _re.compile(f"[{_re.escape(L.SENTENCE_ENDS)}]")
 CLAUSE_END = _re.compile(f"[{_re.escape(L.CLAUSE_ENDS + L.SENTENCE_ENDS)}]")
 #: List numbering at the start of a line: `1.`, `2、`, `(三)`, `（3）`, `四、`, `①`.
 LIST_MARKER = _re.compile(r"\s*(?:[0-9０-９]{1,3}\s*[.．、)）]|[(（]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳])")
+#: A cell of a column of row numbers: `1`, `2.`, `（三）`, `四、` (and any bare number).
+ROW_NUMBER = _re.compile(r"[(（]?\s*(?:[0-9０-９.．]+|[一二三四五六七八九十]{1,3})\s*[)）.．、]?")
 #: Lines of a markdown/plain table: `| a | b |`.
 TABLE_LINE = regex.compile(r"(?:^|(?<=\r))[ \t]*\|[^\r\n]*\|[ \t]*(?=\r|\n|\Z)", regex.MULTILINE)
 

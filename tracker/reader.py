@@ -201,13 +201,10 @@ def read_bytes(path: str | os.PathLike, max_mb: float = DEFAULT_MAX_MB) -> bytes
     if size > limit:
         raise DocumentError(f"over the size limit of {max_mb:g} MB ({size / 1024 / 1024:.1f} MB)")
     try:
-        with open(path, "rb", buffering=0) as f:    # unbuffered: one read() for the whole file
+        with open(path, "rb") as f:
             data = f.read(size + 1)                  # one more byte tells a file that grew
-            while size < len(data) <= limit:
-                more = f.read(limit + 1 - len(data))
-                if not more:
-                    break
-                data += more
+            if len(data) > size:
+                data += f.read(limit + 1 - len(data))
     except PermissionError:
         raise DocumentError("permission denied") from None
     except IsADirectoryError:
