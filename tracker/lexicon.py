@@ -198,7 +198,7 @@ DURATION_YEAR_AFTER: tuple[str, ...] = ("时间", "内", "以内", "左右", "�
 #: Words that mark a figure as planned (target) or done (achieved), or as a background fact.
 TARGET_CUES: tuple[str, ...] = (
     "将", "计划", "预计", "力争", "目标", "确保", "年内", "争取", "拟", "预期", "明年", "到20", "至20",
-    "下一步", "接下来", "努力", "要求",
+    "下一步", "下步", "接下来", "努力", "要求",
 )
 #: Verbs of doing: a target unless the rest of the sentence says it is done (`…，已全部完成`).
 WEAK_TARGET_CUES: tuple[str, ...] = (
@@ -223,7 +223,7 @@ CONTEXT_CUES: tuple[str, ...] = (
 )
 #: Section headings that make their items targets or results.
 HEADING_TARGET_CUES: tuple[str, ...] = (
-    "任务", "目标", "计划", "预期", "重点", "安排", "思路", "打算", "展望",
+    "任务", "目标", "计划", "预期", "重点", "安排", "思路", "打算", "展望", "下步",
     "实事项目",                                   # a year's list of projects: 2024年镇政府实事项目
 )
 HEADING_ACHIEVED_CUES: tuple[str, ...] = (
