@@ -361,13 +361,17 @@ _WEAK = _cue_table(achieved=L.WEAK_ACHIEVED_CUES, target=L.WEAK_TARGET_CUES)
 
 
 def _cues(table: tuple["re.Pattern[str]", dict[str, str]], text: str, leave_out: str = "") -> list[str]:
-    """The kinds of the cue words in ``text``, in order; nouns (目标的, 覆盖率) cue nothing."""
+    """The kinds of the cue words in ``text``, in order; nouns (目标的, 覆盖率; 较年初计划, 超计划)
+    cue nothing."""
     pattern, kinds = table
     found = []
     for m in pattern.finditer(text):
         kind = kinds[m.group()]
-        if kind != leave_out and (kind == "context" or not text.startswith(L.NOUN_CUE_AFTER, m.end())):
-            found.append(kind)
+        if kind == leave_out or kind != "context" and text.startswith(L.NOUN_CUE_AFTER, m.end()):
+            continue
+        if kind == "target" and text.endswith(L.PLAN_NOUN_BEFORE, 0, m.start()):
+            continue                                  # 较年初计划多12台, 超额完成年初计划: the plan, a noun
+        found.append(kind)
     return found
 
 

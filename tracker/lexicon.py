@@ -218,6 +218,8 @@ WEAK_ACHIEVED_CUES: tuple[str, ...] = (
 )
 #: Cue words that are nouns before 的 or 率 (`完成目标的54.4%`, `覆盖率`): then they cue nothing.
 NOUN_CUE_AFTER: tuple[str, ...] = ("的", "率", "数", "量")
+#: Words before a cue of plans that make it the plan itself, a noun (较年初计划, 超计划, 按原计划).
+PLAN_NOUN_BEFORE: tuple[str, ...] = ("较", "比", "超", "按", "原", "年初")
 CONTEXT_CUES: tuple[str, ...] = (
     "范围内", "现有", "拥有", "总面积", "常住人口", "户籍人口", "辖区内", "辖区面积", "区域面积", "的区域",
 )
