@@ -220,6 +220,15 @@ def test_published(page, published):
     assert D.find_published(page) == published
 
 
+@pytest.mark.parametrize("foot, published", [
+    ("\n发布日期：2024-12-27   信息来源：房管局\n【打印本页】", "2024-12-27"),     # a date line at the foot
+    ("\n相关文章\n去年的公告 发布时间：2019-03-01", ""),                        # another article's date
+])
+def test_published_after_a_long_body(foot, published):
+    page = "标题\n" + "全区新建口袋公园8座，改造绿地20公顷。" * 100 + foot
+    assert D.from_text(page, "x").published == published
+
+
 def test_published_is_looked_for_in_the_header_only():
     assert D.find_published("标题\n" + "正文。" * 1000 + "\n发布时间：2023-10-24") == ""
 

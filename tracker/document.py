@@ -446,7 +446,8 @@ def find_published(text: str, limit: int = 1500) -> str:
 
 def find_published_after(text: str, body: list[tuple[int, int]]) -> str:
     """A publication date on a line that introduces it (发布日期：…) right after the article
-    body, where many government sites print it, within FOOTER_DATE_WINDOW characters.
+    body, where many government sites print it, within FOOTER_DATE_WINDOW characters and before
+    any list of other articles (相关文章…, whose dates are theirs).
 
     >>> t = "标题\\n" + "全区新建口袋公园8座，改造绿地20公顷。" * 80 + "\\n发布日期：2024-12-27   信息来源：房管局"
     >>> find_published(t), find_published_after(t, body_spans(t))
@@ -455,7 +456,9 @@ def find_published_after(text: str, body: list[tuple[int, int]]) -> str:
     if not body:
         return ""
     end = body[-1][1]
-    for cue in P.DATE_CUE.finditer(text, end, end + L.FOOTER_DATE_WINDOW):    # the date on the cue's line
+    stop = end + L.FOOTER_DATE_WINDOW
+    stop = min([stop, *(i for i in (text.find(w, end, stop) for w in L.LIST_OF_ARTICLES) if i >= 0)])
+    for cue in P.DATE_CUE.finditer(text, end, stop):  # the date on the cue's line
         start = max(text.rfind("\n", end, cue.start()), text.rfind("\r", end, cue.start()), end - 1) + 1
         for m in P.DATE.finditer(text, start, line_end(text, cue.start())):
             iso = _valid_date(m)

@@ -359,8 +359,14 @@ FURNITURE_CUES: tuple[str, ...] = (
     "来源|", "来源 |", "编辑|", "编辑 |", "审核", "校对", "责编", "监制", "排版", "供稿", "原标题",
     "点击上方", "蓝字", "广告", "分享", "收藏", "打印", "字体", "阅读数", "浏览次数", "访问次数",
 )
-#: How far after the article body a date line (发布日期：…) is looked for, when the header has none.
+#: How far after the article body a date line (发布日期：…) is looked for, when the header has none;
+#: it is not looked for past a list of other articles, whose dates are theirs.
 FOOTER_DATE_WINDOW = 400
+LIST_OF_ARTICLES: tuple[str, ...] = (
+    "相关阅读", "相关推荐", "相关内容", "相关文章", "相关新闻", "相关链接", "热门文章", "热门资讯", "热门推荐",
+    "热点新闻", "热点推荐", "最新文章", "最新资讯", "推荐阅读", "延伸阅读", "猜你喜欢", "为你推荐", "精彩推荐",
+    "上一篇", "下一篇", "更多新闻", "更多精彩",
+)
 #: A run of this many short lines after the last paragraph, with no list numbering, is a link list.
 LINK_RUN_MIN = 3
 LINK_LINE_MAX = 40
