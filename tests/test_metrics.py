@@ -54,6 +54,7 @@ CASES = [
     # a change word right before the figure is shed, as are 共计 and 不少于
     ("change-word-shed", "居民人均可支配收入上升5.1%。", "5.1%", "居民人均可支配收入"),
     ("in-total-shed", "八、完成河道整治4条、共计3.6公里。", "3.6公里", "河道整治"),
+    ("signing-keeps-its-yue", "截至3月底，已完成签约620户。", "620户", "签约"),
 ]
 
 

@@ -47,6 +47,8 @@ def exclusion_spans(text: str, start: int = 0, end: int | None = None) -> Spans:
 def leading_qualifier(text: str, start: int) -> str | None:
     """The qualifier word standing just before ``start`` (`近`, `超过`), if any."""
     m = P.LEADING_QUALIFIER.search(text, max(0, start - L.QUALIFIER_MAX), start)
+    if m and m.group() == "约" and m.start() and text[m.start() - 1] in L.NOT_APPROX_BEFORE:
+        return None                                   # 完成签约620户: 签约 is a word
     return m.group() if m else None
 
 

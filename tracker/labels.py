@@ -371,6 +371,10 @@ def _cues(table: tuple["re.Pattern[str]", dict[str, str]], text: str, leave_out:
             continue
         if kind == "target" and text.endswith(L.PLAN_NOUN_BEFORE, 0, m.start()):
             continue                                  # 较年初计划多12台, 超额完成年初计划: the plan, a noun
+        if table is _STRONG and m.group() in L.RELATIVE_YEARS and text.endswith(L.YEAR_BASE_BEFORE, 0, m.start()):
+            kind = "change"                           # 较去年增加20%: a comparison before the figure, as 比上年 is
+        if m.group() == "日前" and m.start() and (text[m.start() - 1].isdigit() or text[m.start() - 1] in "一二三四五六七八九十"):
+            kind = "target"                           # 10月31日前完成: a deadline, not 日前 (lately)
         found.append(kind)
     return found
 
@@ -477,6 +481,7 @@ class Sections:
         self.kind = ""
         self._opening: tuple[int, list[tuple[int, int]]] = (-1, [])    # the last line's opening years
         self.event = False                            # since a paragraph opened with a past day
+        self.review_year: int | None = None           # the year a heading of review names
 
     def _read(self, line: str) -> None:
         if not line or len(line) > L.HEADING_MAX or line.endswith(("。", "；", ";", "，", ",", "|")):
@@ -488,6 +493,7 @@ class Sections:
         named = P.YEAR_WORD.search(line)
         if named:
             self.year, self.kind = int(named["y"]), kind
+            self.review_year = self.year if kind == "achieved" else None
         elif kind:
             self.kind = kind
         if named or kind:
@@ -511,6 +517,8 @@ class Sections:
         if opening and opening[0][0] == 0:
             year = opening[0][1]
             present = self.ctx.present_year
+            if self.review_year is not None and not P.YEAR_WORD.match(self.bounds.line_head(i, 8)):
+                year = self.review_year               # 过去一年， under 一、2023年工作回顾: the heading's year
             return year, ("achieved" if present and year < present else "")
         return self.year, self.kind
 

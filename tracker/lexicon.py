@@ -200,6 +200,7 @@ TARGET_CUES: tuple[str, ...] = (
     "将", "计划", "预计", "力争", "目标", "确保", "年内", "争取", "拟", "预期", "明年", "到20", "至20",
     "下一步", "下步", "接下来", "努力", "要求",
     "建成后", "投用后", "投运后", "达产后", "据测算",            # projections: 建成后每年可减少碳排放1.2万吨
+    "须", "必须",                                               # duties: 须于第三季度末完成
 )
 #: Verbs of doing: a target unless the rest of the sentence says it is done (`…，已全部完成`).
 WEAK_TARGET_CUES: tuple[str, ...] = (
@@ -208,7 +209,7 @@ WEAK_TARGET_CUES: tuple[str, ...] = (
     "设置", "引进", "招引", "新培育", "完善", "优化", "开展", "举办", "深化",
 )
 ACHIEVED_CUES: tuple[str, ...] = (
-    "已", "已经", "截至", "截止", "去年", "上年", "首批", "入选", "获评", "荣获", "超额完成", "建成了",
+    "已", "已经", "截至", "截止", "去年", "上年", "过去一年", "过去的一年", "首批", "入选", "获评", "荣获", "超额完成", "建成了",
     "完成了", "实现了", "达到了", "先后", "近年来", "以来", "培训了", "服务了",
 )
 #: Verbs of result: achieved, unless a clear target cue (将, 计划, 力争 …) stands before them.
@@ -219,6 +220,8 @@ WEAK_ACHIEVED_CUES: tuple[str, ...] = (
 )
 #: Cue words that are nouns before 的 or 率 (`完成目标的54.4%`, `覆盖率`): then they cue nothing.
 NOUN_CUE_AFTER: tuple[str, ...] = ("的", "率", "数", "量")
+#: 约 after these is part of a word (签约, 预约), not "about".
+NOT_APPROX_BEFORE = "签预履违节公条特邀相制合婚"
 #: Words before a cue of plans that make it the plan itself, a noun (较年初计划, 超计划, 按原计划).
 PLAN_NOUN_BEFORE: tuple[str, ...] = ("较", "比", "超", "按", "原", "年初")
 CONTEXT_CUES: tuple[str, ...] = (
@@ -279,7 +282,9 @@ THEME_WEIGHT: dict[str, float] = {"economy": 0.5}
 DEFAULT_THEME = "economy"
 
 #: Relative year words → offset from the publication year.
-RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}
+RELATIVE_YEARS: dict[str, int] = {
+    "今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, "过去一年": -1, "过去的一年": -1, "明年": 1, "前年": -2,
+}
 #: Words of a meeting in a news item's opening sentence: what follows sets out plans, so the
 #: day it opens with does not make its figures results.
 MEETING_WORDS: tuple[str, ...] = ("会议", "召开", "推进会", "部署会", "工作会", "座谈会", "发布会", "审议", "部署")
@@ -300,7 +305,7 @@ METRIC_AFTER_MAX = 16
 #: the metric is what follows the last of them (`…街道今年将新建口袋公园` → 口袋公园). Words that
 #: are also nouns inside metrics (投入, 建设, 目标) are not among them.
 METRIC_STARTS_AFTER: tuple[str, ...] = (
-    "将", "已", "已经", "计划", "力争", "确保", "预计", "争取", "今年", "全年", "年内", "明年", "去年",
+    "将", "已", "已经", "计划", "力争", "确保", "预计", "争取", "今年", "全年", "年内", "明年", "去年", "过去一年",
     "完成", "完成了", "实现", "实现了", "新增", "新建", "新开工", "建成", "启动", "推动", "推进",
     "加快", "实施", "打造", "设立", "推出", "开展", "拥有", "共有", "累计", "其中", "分别", "引进", "新引进", "开通",
 )

@@ -228,7 +228,10 @@ COMPARISON_BASE = (rf"(?:{alternation(L.YEAR_BASE_BEFORE)})\s*"
 METRIC_LEADING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(_METRIC_LEADING_WORDS)}|{COMPARISON_BASE})+")
 #: …and at its end the change words too (…满意率提升, 较去年同期上升: the figure is the change).
 _METRIC_TRAILING_WORDS = (*L.METRIC_TRAILING_NOISE, *(w for w in (*L.UP_WORDS, *L.DOWN_WORDS) if len(w) > 1))
-METRIC_TRAILING_NOISE = _re.compile(rf"(?:{_METRIC_PUNCT}|{alternation(_METRIC_TRAILING_WORDS)}|{COMPARISON_BASE})+$")
+#: (约 only where it is no part of a word: 完成签约 keeps its 约)
+METRIC_TRAILING_NOISE = _re.compile(
+    rf"(?:{_METRIC_PUNCT}|{alternation(w for w in _METRIC_TRAILING_WORDS if w != '约')}|(?<![{L.NOT_APPROX_BEFORE}])约"
+    rf"|{COMPARISON_BASE})+$")
 #: The characters trailing noise can end with (besides white space): a phrase ending otherwise
 #: has none, and the costly search for it is skipped.
 METRIC_TRAILING_LAST = frozenset(
