@@ -14,6 +14,7 @@ from datetime import date
 from . import lexicon as L
 from . import patterns as P
 from .extract import find_mentions, line_end
+from .numerals import parse_chinese
 
 
 class DocumentError(ValueError):
@@ -216,11 +217,27 @@ def _iso_date(s: str) -> str:
 
 
 def _valid_date(m) -> str:
-    """A DATE match as YYYY-MM-DD, or "" when it names no real day (2023-02-30)."""
+    """A DATE match as YYYY-MM-DD, or "" when it names no real day (2023-02-30).
+
+    >>> _iso_date("二〇二四年一月九日"), _iso_date("二〇二三年十二月三十一日")
+    ('2024-01-09', '2023-12-31')
+    """
     try:
-        return date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
-    except ValueError:
+        return date(*(_date_number(m[g]) for g in ("y", "m", "d"))).isoformat()
+    except (ValueError, TypeError):
         return ""
+
+
+def _date_number(s: str) -> int:
+    """A part of a date in Arabic or Chinese numerals (二〇二四 digit by digit, 二十五 as a number)."""
+    if s.isdigit():
+        return int(s)
+    if all(c in L.CHINESE_DIGITS for c in s) and len(s) == 4:
+        return int("".join(str(L.CHINESE_DIGITS[c]) for c in s))
+    value = parse_chinese(s)
+    if value is None:
+        raise ValueError(s)
+    return value
 
 
 # --- structure ------------------------------------------------------------------------------
@@ -420,6 +437,10 @@ def find_title(text: str, body: list[tuple[int, int]]) -> str:
     return ""
 
 
+#: What every year of a date holds: 19 or 20, or in Chinese numerals 〇 (二〇二四), 零 or 一九.
+_YEAR_MARKS = ("19", "20", "〇", "零", "一九")
+
+
 def find_published(text: str, limit: int = 1500) -> str:
     """The publication date in the page header: the first real date on a line that introduces
     it (发布, 日期, 来源, 原创 …), else the first on a line that is little more than the date.
@@ -433,13 +454,13 @@ def find_published(text: str, limit: int = 1500) -> str:
     """
     bare = ""
     for start, end, s in lines(text[:limit]):
-        if "19" not in s and "20" not in s:           # no year in the line (a cheap test first)
+        if not any(y in s for y in _YEAR_MARKS):      # no year in the line (a cheap test first)
             continue
         for m in P.DATE.finditer(s):
             iso = _valid_date(m)
             if iso and P.DATE_CUE.search(s):
                 return iso                            # 发布时间：… wins over a bare date above it
-            if iso and not bare and not _has_han(s, 5):
+            if iso and not bare and not _has_han(s[:m.start()] + s[m.end():], 5):
                 bare = iso                            # (a portal's header shows today's date)
     return bare
 

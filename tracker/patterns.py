@@ -160,6 +160,9 @@ RELATIVE_YEAR = _re.compile(alternation(L.RELATIVE_YEARS))
 DATE = regex.compile(
     r"(?<![0-9])(?P<y>(?:19[5-9]|20[0-9])[0-9])\s*(?:[-/.]|年)\s*(?P<m>1[0-2]|0?[1-9])\s*(?:[-/.]|月)"
     r"\s*(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9])"
+    # … and in Chinese numerals, as reports and notices date themselves: 二〇二四年一月九日
+    r"|(?<![〇零一二三四五六七八九])(?P<y>[一二][〇零一二三四五六七八九]{3})\s*年\s*(?P<m>十[一二]?|[一二三四五六七八九])\s*月"
+    r"\s*(?P<d>三十[一]?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
 )
 #: A line that introduces the date of publication.
 DATE_CUE = _re.compile(alternation(L.DATE_CUES))
