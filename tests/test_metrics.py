@@ -38,6 +38,7 @@ CASES = [
     ("period-since", "今年以来全区新增市场主体1.2万户。", "1.2万户", "市场主体"),
     ("year-first", "2023年全区固定资产投资增长8%。", "8%", "固定资产投资"),
     ("article", "启动一批重大项目共12个。", "12个", "重大项目"),
+    ("one-off-stays-whole", "对选择平移的农户给予一次性奖励8万元。", "8万元", "一次性奖励"),
     # in a table, the row's label, after a column of row numbers
     ("table-row-label", "| 序号 | 项目 | 目标（公顷） |\n|---|---|---|\n| 1 | 新建公共绿地 | 20 |", "20", "新建公共绿地"),
     # a per-unit denominator is part of the metric (GUIDELINES: 每千人口床位6张)

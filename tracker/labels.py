@@ -658,8 +658,11 @@ def _phrase(before: str, after: str, quantity: str) -> str:
     if P.QUANTITY_START.search(before):               # another figure or a date before: what follows it
         last = None                                   # (2023年全区固定资产投资 → 固定资产投资), but not
         for m in P.QUANTITY.finditer(before):         # after a per-unit denominator (每千人口床位数)
-            if not before.endswith(L.PER_UNIT_BEFORE, 0, m.start()):
-                last = m
+            if before.endswith(L.PER_UNIT_BEFORE, 0, m.start()):
+                continue
+            if before.startswith("性", m.end()):
+                continue                              # nor inside an adjective (一次性奖励)
+            last = m
         if last:
             before = _strip_noise(before[last.end():])
     if before in L.COORDINATORS:

@@ -308,6 +308,7 @@ METRIC_STARTS_AFTER: tuple[str, ...] = (
     "将", "已", "已经", "计划", "力争", "确保", "预计", "争取", "今年", "全年", "年内", "明年", "去年", "过去一年",
     "完成", "完成了", "实现", "实现了", "新增", "新建", "新开工", "建成", "启动", "推动", "推进",
     "加快", "实施", "打造", "设立", "推出", "开展", "拥有", "共有", "累计", "其中", "分别", "引进", "新引进", "开通",
+    "给予", "发放",
 )
 #: Words stripped from the front of a metric phrase (verbs and cues that carry no meaning of their own).
 METRIC_LEADING_NOISE: tuple[str, ...] = (
