@@ -260,6 +260,11 @@ def document_year(doc: Document) -> int | None:
     return heading_year(doc) or latest_year(doc)
 
 
+def is_base(text: str, pos: int) -> bool:
+    """Whether the year (or year word) at ``pos`` is a comparison base (比上年, 较2022年)."""
+    return text.endswith(L.YEAR_BASE_BEFORE, 0, pos)
+
+
 def heading_year(doc: Document) -> int | None:
     """The first year named in the title or the first lines (not a comparison base: 较2022年)."""
     # the body is whole lines: its first lines are those of its first spans
@@ -267,7 +272,7 @@ def heading_year(doc: Document) -> int | None:
     first_lines = list(islice((line for line in in_body if line), 3))
     head = "\n".join([doc.title, *first_lines])
     for m in P.YEAR_BARE.finditer(head):
-        if not head.endswith(L.YEAR_BASE_BEFORE, 0, m.start()):       # not 较2022年
+        if not is_base(head, m.start()):                  # not 较2022年
             return int(m["y"])
     return None
 
@@ -275,7 +280,7 @@ def heading_year(doc: Document) -> int | None:
 def latest_year(doc: Document) -> int | None:
     """The latest year the text names (not as a comparison base)."""
     years = [int(m["y"]) for m in P.YEAR_WORD.finditer(doc.text)
-             if not doc.text.endswith(L.YEAR_BASE_BEFORE, 0, m.start())]     # not 较2022年
+             if not is_base(doc.text, m.start())]
     return max(years) if years else None
 
 
@@ -371,7 +376,7 @@ def _cues(table: tuple["re.Pattern[str]", dict[str, str]], text: str, leave_out:
             continue
         if kind == "target" and text.endswith(L.PLAN_NOUN_BEFORE, 0, m.start()):
             continue                                  # 较年初计划多12台, 超额完成年初计划: the plan, a noun
-        if table is _STRONG and m.group() in L.RELATIVE_YEARS and text.endswith(L.YEAR_BASE_BEFORE, 0, m.start()):
+        if table is _STRONG and m.group() in L.RELATIVE_YEARS and is_base(text, m.start()):
             kind = "change"                           # 较去年增加20%: a comparison before the figure, as 比上年 is
         if m.group() == "日前" and m.start() and (text[m.start() - 1].isdigit() or text[m.start() - 1] in "一二三四五六七八九十"):
             kind = "target"                           # 10月31日前完成: a deadline, not 日前 (lately)
@@ -454,7 +459,7 @@ def _named_years(sentence: str, ctx: DocContext) -> list[tuple[int, int]]:
     if ctx.year:
         found += [(m.start(), ctx.year + L.RELATIVE_YEARS[m.group()]) for m in P.RELATIVE_YEAR.finditer(sentence)
                   if not sentence.endswith(L.RELATIVE_BASE_BEFORE, 0, m.start())]      # 是上年的1.6倍
-    return sorted((pos, y) for pos, y in found if not sentence.endswith(L.YEAR_BASE_BEFORE, 0, pos))
+    return sorted((pos, y) for pos, y in found if not is_base(sentence, pos))
 
 
 def year_of(prefix: str, sentence: str, ctx: DocContext, carried: int | None = None,
@@ -584,7 +589,7 @@ def _after_last_start(s: str) -> str:
     """What follows the last verb or time word of ``s`` that leaves a phrase after it
     (`路街道已完成既有多层住宅加装电梯` → 既有多层住宅加装电梯); ``s`` itself when there is none."""
     for m in reversed(list(P.METRIC_START.finditer(s))):        # the last one that leaves a phrase
-        if m.group() in L.RELATIVE_YEARS and s.endswith(L.YEAR_BASE_BEFORE, 0, m.start()):
+        if m.group() in L.RELATIVE_YEARS and is_base(s, m.start()):
             continue                                  # 较去年同期: a comparison base, not a start
         if m.group() in L.PER_UNIT_VERBS and any(p in s[:m.start()] for p in L.PER_UNIT_BEFORE):
             continue                                  # 每万人拥有…: the denominator stays
